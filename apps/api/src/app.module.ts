@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ApiConfig } from '@fleetgate/config';
+import { DataAccessModule } from '@fleetgate/data-access';
+import { IdentityModule, LoginLockoutModule, PlatformKeysModule } from '@fleetgate/identity';
+import { GeoIpModule } from '@fleetgate/geoip';
+import { LoggingModule } from '@fleetgate/observability';
+import { QueueModule } from '@fleetgate/queue';
+import { AuthApiModule } from './app/auth/auth-api.module';
+import { DevicesApiModule } from './app/devices/devices-api.module';
+import { FirewallApiModule } from './app/firewall/firewall-api.module';
+import { TagsApiModule } from './app/tags/tags-api.module';
+import { MembersApiModule } from './app/members/members-api.module';
+import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
+import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
+import { SystemModule } from './app/system/system.module';
+import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggingModule.forRoot({ service: 'api', level: config.log.level }),
+        DataAccessModule.forRoot(config.mongo),
+        QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-api' }),
+        PlatformKeysModule.forRoot(config.platformKeyDirectory),
+        GeoIpModule.forRoot(config.geoip.databasePath),
+        IdentityModule,
+        LoginLockoutModule.forRoot(config.loginLockout),
+        SystemModule.forRoot(config.publicEndpoints),
+        AuthApiModule,
+        DevicesApiModule,
+        PublicKeysApiModule,
+        FirewallApiModule,
+        TagsApiModule,
+        // After any module with static `api/namespaces/<word>` routes (API keys), which `:tenant` would shadow.
+        NamespacesApiModule.forRoot(config.members),
+        MembersApiModule.forRoot(config.members),
+        AnnouncementsApiModule,
+      ],
+    };
+  }
+}

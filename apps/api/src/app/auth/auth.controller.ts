@@ -1,0 +1,53 @@
+import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { type LoginResponse, LoginService } from '@fleetgate/identity';
+import { ClientAddress } from '../common/client-address.decorator';
+import { LoginRequestDto } from './dtos/login.request.dto';
+import { LoginResponseDto } from './dtos/login.response.dto';
+
+const lockoutHeader = {
+  'X-Account-Lockout': {
+    description: 'Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none.',
+    schema: { type: 'integer' },
+  },
+} as const;
+
+@ApiTags('auth')
+@ApiOkResponse({ type: LoginResponseDto, headers: lockoutHeader })
+@ApiBadRequestResponse({ description: 'A field is missing or malformed.' })
+@ApiUnauthorizedResponse({ description: 'Wrong username or password.', headers: lockoutHeader })
+@ApiTooManyRequestsResponse({
+  description:
+    'Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … ' +
+    'minutes, up to MAX_LOCKOUT_MINUTES.',
+  headers: lockoutHeader,
+})
+@ApiForbiddenResponse({ description: 'The account is not confirmed yet.' })
+@Controller('api')
+export class AuthController {
+  constructor(private readonly logins: LoginService) {}
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @Header('X-Account-Lockout', '0')
+  @ApiOperation({ operationId: 'login', summary: 'Log in with a username or e-mail address and a password' })
+  login(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
+    return this.logins.login(body, clientAddress);
+  }
+
+  @Post('auth/user')
+  @HttpCode(HttpStatus.OK)
+  @Header('X-Account-Lockout', '0')
+  @ApiOperation({ operationId: 'authUser', summary: 'Alias of POST /api/login' })
+  authUser(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
+    return this.logins.login(body, clientAddress);
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { DevicesModule } from '@fleetgate/devices';
+import { DeviceAuthController } from './device-auth.controller';
+import { DevicesController } from './devices.controller';
+import { StatsController } from './stats.controller';
+
+@Module({ imports: [DevicesModule], controllers: [DeviceAuthController, DevicesController, StatsController] })
+export class DevicesApiModule {}

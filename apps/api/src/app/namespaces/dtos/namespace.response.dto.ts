@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  type MemberRole,
+  memberRoles,
+  type MembershipStatus,
+  membershipStatuses,
+} from '@fleetgate/data-access';
+import type { NamespaceMemberView, NamespaceSettingsView, NamespaceView } from '@fleetgate/namespaces';
+
+export class NamespaceMemberDto implements NamespaceMemberView {
+  @ApiProperty({ description: 'The user’s ID' })
+  id!: string;
+
+  @ApiProperty({ enum: memberRoles })
+  role!: MemberRole;
+
+  @ApiProperty({ enum: membershipStatuses })
+  status!: MembershipStatus;
+
+  @ApiPropertyOptional({ example: 'john.doe@test.com' })
+  email?: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  added_at!: Date;
+}
+
+export class NamespaceSettingsDto implements NamespaceSettingsView {
+  @ApiProperty()
+  session_record!: boolean;
+
+  @ApiProperty()
+  connection_announcement!: string;
+}
+
+export class NamespaceDto implements NamespaceView {
+  @ApiProperty({ example: 'examplespace' })
+  name!: string;
+
+  @ApiProperty({ description: 'The owner’s user ID' })
+  owner!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  tenant_id!: string;
+
+  @ApiProperty({ type: [NamespaceMemberDto] })
+  members!: NamespaceMemberDto[];
+
+  @ApiProperty({ type: NamespaceSettingsDto })
+  settings!: NamespaceSettingsDto;
+
+  @ApiProperty({ example: -1, description: 'Most accepted devices; -1 for no limit' })
+  max_devices!: number;
+
+  @ApiProperty({ example: 0, description: 'Accepted devices' })
+  device_count!: number;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  created_at!: Date;
+
+  @ApiProperty({ type: Object, nullable: true, description: 'Always null: billing is not offered' })
+  billing!: null;
+}

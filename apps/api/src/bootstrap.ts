@@ -1,0 +1,33 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { ApiConfig } from '@fleetgate/config';
+import { FLEETGATE_VERSION } from '@fleetgate/contracts';
+import { AppExceptionFilter, createValidationPipe } from '@fleetgate/errors';
+import { AppModule } from './app.module';
+
+/** Builds the API application with its pipes, filter and OpenAPI document, without listening. */
+export async function createApiApplication(config: ApiConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AppExceptionFilter());
+  app.useBodyParser('json', { limit: '1mb' });
+  app.disable('x-powered-by');
+  // Forwarded-address headers are believed only from configured proxies (field-lessons section 4).
+  app.set('trust proxy', config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Fleetgate API')
+      .setDescription('Compatible with the ShellHub Cloud API 0.17.1 contract.')
+      .setVersion(FLEETGATE_VERSION)
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-KEY' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  return app;
+}

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadApiConfig } from '@fleetgate/config';
+import { MEMBERSHIP_MODEL, NAMESPACE_MODEL, USER_MODEL } from '@fleetgate/data-access';
+import {
+  bootHttpApp,
+  childEnvironment,
+  createTestContext,
+  type RunningHttpApp,
+  serverEnvironment,
+  type TestContext,
+  workspaceRoot,
+} from '@fleetgate/testing';
+import { createApiApplication } from './bootstrap';
+import { temporaryKeyDirectory } from './testing/api-environment';
+import { postLogin } from './testing/members';
+
+const run = promisify(execFile);
+
+/** The seed command of the built api (`npx nx run api:build`; the test target depends on it). */
+describe('cli.js seed', () => {
+  let context: TestContext;
+  const cli = join(workspaceRoot(), 'dist', 'apps', 'api', 'apps', 'api', 'src', 'cli.js');
+
+  const seed = (...args: string[]) =>
+    run(process.execPath, [cli, 'seed', ...args], {
+      env: childEnvironment(serverEnvironment(context)),
+      timeout: 30_000,
+    });
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected the command to fail');
+      },
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  const count = (model: string, filter: Record<string, unknown>) =>
+    context.connection.model(model).countDocuments(filter);
+
+  beforeAll(async () => {
+    context = await createTestContext(__filename);
+  });
+  afterAll(() => context.close());
+
+  it('creates the user, the namespace with the given tenant and the owner membership, once however often it runs', async () => {
+    const tenant = randomUUID();
+    const args = [
+      '--username',
+      'Alice',
+      '--password',
+      'secret123',
+      '--email',
+      'alice@example.test',
+      '--namespace',
+      'acme',
+      '--tenant',
+      tenant,
+    ];
+
+    const first = await seed(...args);
+    const printed = JSON.parse(first.stdout.trim());
+    expect(printed).toEqual({
+      tenant_id: tenant,
+      namespace: 'acme',
+      user_id: expect.any(String),
+      username: 'alice',
+    });
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+
+    const second = await seed(...args);
+    expect(JSON.parse(second.stdout)).toEqual(printed);
+    expect(await count(USER_MODEL, { username: 'alice' })).toBe(1);
+    expect(await count(NAMESPACE_MODEL, { name: 'acme' })).toBe(1);
+    expect(
+      await count(MEMBERSHIP_MODEL, {
+        tenant_id: tenant,
+        user_id: printed.user_id,
+        role: 'owner',
+        status: 'accepted',
+      }),
+    ).toBe(1);
+  });
+
+  it('makes a new tenant id when none is given, and the seeded user can log in to it', async () => {
+    const { stdout } = await seed(
+      '--username',
+      'bob',
+      '--password',
+      'secret123',
+      '--email',
+      'bob@example.test',
+      '--namespace',
+      'bobs',
+    );
+    const { tenant_id: tenantId } = JSON.parse(stdout);
+    expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const keys = temporaryKeyDirectory();
+    let api: RunningHttpApp | undefined;
+    try {
+      api = await bootHttpApp(() =>
+        createApiApplication(loadApiConfig(serverEnvironment(context, { PLATFORM_KEY_DIR: keys.path }))),
+      );
+      const response = await postLogin(api, { username: 'bob', password: 'secret123' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ tenant: tenantId, role: 'owner' });
+    } finally {
+      await api?.close();
+      keys.remove();
+    }
+  });
+
+  it('refuses a namespace that exists with another tenant id, and bad or missing arguments', async () => {
+    await seed(
+      '--username',
+      'carol',
+      '--password',
+      'secret123',
+      '--email',
+      'carol@example.test',
+      '--namespace',
+      'carols',
+    );
+    const conflict = await failure(
+      seed(
+        '--username',
+        'carol',
+        '--password',
+        'secret123',
+        '--email',
+        'carol@example.test',
+        '--namespace',
+        'carols',
+        '--tenant',
+        randomUUID(),
+      ),
+    );
+    expect(conflict).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/namespace carols already exists with tenant id/),
+    });
+
+    const invalid = await failure(
+      seed('--username', 'x', '--password', '1', '--email', 'nope', '--namespace', 'Bad_Name'),
+    );
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/username must be .*email must be .*namespace must be .*password must be/);
+
+    expect(await failure(seed('--username', 'dave'))).toMatchObject({
+      code: 64,
+      stderr: expect.stringMatching(/Usage:/),
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { loadApiConfig, loadConfigOrExit, readProcessEnvironment } from '@fleetgate/config';
+import { toAppException } from '@fleetgate/errors';
+import { type AccountSeedRequest, AccountSeedService } from '@fleetgate/identity';
+import { SeedModule } from './app/seed/seed.module';
+import { AnnounceModule } from './app/announcements/announce.module';
+import { AnnouncementsService } from './app/announcements/announcements.service';
+
+const usage = [
+  'Usage: node cli.js seed --username U --password P --email E --namespace N [--tenant UUID]',
+  '',
+  'Creates, if missing, a user, a namespace (with the given tenant id, else a new one) and the user’s owner',
+  'membership, then prints {"tenant_id", "namespace", "user_id", "username"} as one JSON line.',
+  'Reads MONGO_URL and MONGO_DATABASE like the api (REDIS_URL must be set too, though it is not used).',
+  '',
+  '       node cli.js announce --title T --content C',
+  '',
+  'Posts an announcement to every user (there is no admin role in the API yet) and prints it as one JSON line.',
+].join('\n');
+
+const EXIT_USAGE = 64; // EX_USAGE from sysexits.h
+
+function parseSeedCommand(argv: string[]): AccountSeedRequest {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      email: { type: 'string' },
+      namespace: { type: 'string' },
+      tenant: { type: 'string' },
+    },
+  });
+  const { username, password, email, namespace, tenant } = values;
+  if (
+    positionals.length !== 1 ||
+    positionals[0] !== 'seed' ||
+    !username ||
+    !password ||
+    !email ||
+    !namespace
+  ) {
+    throw new Error('expected the seed command with --username, --password, --email and --namespace');
+  }
+  return { username, password, email, namespace, tenantId: tenant };
+}
+
+function parseAnnounceCommand(argv: string[]): { title: string; content: string } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { title: { type: 'string' }, content: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'announce' || !values.title?.trim() || !values.content?.trim()) {
+    throw new Error('expected the announce command with a non-empty --title and --content');
+  }
+  return { title: values.title, content: values.content };
+}
+
+async function announce(argv: string[]): Promise<void> {
+  let request: { title: string; content: string };
+  try {
+    request = parseAnnounceCommand(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
+  const app = await NestFactory.createApplicationContext(AnnounceModule.forRoot(config.mongo), { logger: ['error', 'warn'] });
+  try {
+    const posted = await app.get(AnnouncementsService).post(request.title, request.content);
+    process.stdout.write(`${JSON.stringify(posted)}\n`);
+  } catch (error) {
+    process.stderr.write(`announce failed: ${toAppException(error)?.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'announce') return announce(process.argv.slice(2));
+  let request: AccountSeedRequest;
+  try {
+    request = parseSeedCommand(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
+  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config.mongo), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    const result = await app.get(AccountSeedService).seed(request);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (error) {
+    process.stderr.write(`seed failed: ${toAppException(error)?.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+void main();

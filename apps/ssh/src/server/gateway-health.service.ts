@@ -1,0 +1,52 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { SshConfig } from '@fleetgate/config';
+import { FLEETGATE_VERSION } from '@fleetgate/contracts';
+import { DatabaseHealthIndicator } from '@fleetgate/data-access';
+import { PresenceBatcher, TunnelEndpoint } from '@fleetgate/gateway';
+import { checkHealth, type HealthServer, startHealthServer } from '@fleetgate/observability';
+import { RedisHealthIndicator } from '@fleetgate/queue';
+import { SSH_CONFIG } from '../ssh.constants';
+import { SshServerService } from './ssh-server.service';
+
+/**
+ * The gateway's HTTP side: `GET /healthz` (SSH listener, database, Redis) and the agents' tunnel WebSockets,
+ * on one listener (docs/adr/0002-reverse-tunnel.md).
+ */
+@Injectable()
+export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown {
+  private server?: HealthServer;
+
+  constructor(
+    @Inject(SSH_CONFIG) private readonly config: SshConfig,
+    private readonly sshServer: SshServerService,
+    private readonly database: DatabaseHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly tunnels: TunnelEndpoint,
+    private readonly presence: PresenceBatcher,
+  ) {}
+
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const listener = {
+      name: 'ssh',
+      check: async () => (this.sshServer.listening ? ('up' as const) : ('down' as const)),
+    };
+    this.presence.start();
+    this.tunnels.start();
+    this.server = await startHealthServer(
+      this.config.http.host,
+      this.config.http.port,
+      () => checkHealth('ssh', FLEETGATE_VERSION, [listener, this.database, this.redis]),
+      (request, socket, head) => this.tunnels.handleUpgrade(request, socket, head),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.tunnels.stop();
+    await this.server?.close();
+    await this.presence.stop();
+  }
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { Server, type Connection } from 'ssh2';
+import type { PlatformKeys } from '@fleetgate/auth';
+import type { SshConfig } from '@fleetgate/config';
+import { FirewallService } from '@fleetgate/firewall';
+import {
+  GatewaySession,
+  loadOrCreateHostKey,
+  type PublicKeyAuthorization,
+  TargetResolver,
+  TunnelRegistry,
+} from '@fleetgate/gateway';
+import type { Logger as PinoLogger } from '@fleetgate/logging';
+import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_AUTHORIZATION, SSH_CONFIG } from '../ssh.constants';
+
+/** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
+@Injectable()
+export class SshServerService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SshServerService.name);
+  private server?: Server;
+  private readonly connections = new Set<Connection>();
+
+  constructor(
+    @Inject(SSH_CONFIG) private readonly config: SshConfig,
+    @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
+    @Inject(GATEWAY_LOGGER) private readonly gatewayLogger: PinoLogger,
+    @Inject(PUBLIC_KEY_AUTHORIZATION) private readonly publicKeys: PublicKeyAuthorization,
+    private readonly firewall: FirewallService,
+    private readonly resolver: TargetResolver,
+    private readonly registry: TunnelRegistry,
+  ) {}
+
+  get listening(): boolean {
+    return Boolean(this.server?.address());
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const hostKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
+    const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => this.accept(connection, info.ip));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.ssh.port, this.config.ssh.host, () => resolve());
+    });
+    this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const connection of this.connections) connection.end();
+    await closed;
+  }
+
+  private accept(connection: Connection, clientAddress: string): void {
+    // Without TCP_NODELAY every handshake waits ~85 ms on Nagle and delayed ACKs (field-lessons section 0).
+    // ssh2's typings omit Connection.setNoDelay, which forwards to the socket.
+    (connection as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
+    this.connections.add(connection);
+    connection.on('close', () => this.connections.delete(connection));
+    new GatewaySession(
+      connection,
+      {
+        resolver: this.resolver,
+        registry: this.registry,
+        publicKeys: this.publicKeys,
+        firewall: this.firewall,
+        signingKeyPem: this.keys.privateKeyPem,
+        logger: this.gatewayLogger,
+      },
+      clientAddress,
+    );
+  }
+}

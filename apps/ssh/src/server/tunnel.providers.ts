@@ -1,0 +1,46 @@
+import type { Provider } from '@nestjs/common';
+import { loadOrCreatePlatformKeys, type PlatformKeys } from '@fleetgate/auth';
+import type { SshConfig } from '@fleetgate/config';
+import { DevicePresenceRepository, DevicesRepository, NamespacesRepository } from '@fleetgate/data-access';
+import { PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { createLogger, type Logger } from '@fleetgate/logging';
+import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
+
+/** Wiring of the gateway's libs: keys, the tunnel registry, presence batching and the agents' endpoint. */
+export const tunnelProviders: Provider[] = [
+  {
+    provide: GATEWAY_LOGGER,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) => createLogger({ service: 'ssh', level: config.log.level }),
+  },
+  {
+    provide: PLATFORM_KEYS,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) => loadOrCreatePlatformKeys(config.platformKeyDirectory),
+  },
+  { provide: TunnelRegistry, useValue: new TunnelRegistry() },
+  {
+    provide: PresenceBatcher,
+    inject: [DevicePresenceRepository, GATEWAY_LOGGER],
+    useFactory: (repository: DevicePresenceRepository, logger: Logger) =>
+      new PresenceBatcher(repository, 2_000, (error) => logger.warn({ err: error }, 'presence write failed, will retry')),
+  },
+  {
+    provide: TargetResolver,
+    inject: [NamespacesRepository, DevicesRepository],
+    useFactory: (namespaces: NamespacesRepository, devices: DevicesRepository) => new TargetResolver(namespaces, devices),
+  },
+  {
+    provide: TunnelEndpoint,
+    inject: [TunnelRegistry, PresenceBatcher, DevicesRepository, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
+    useFactory: (
+      registry: TunnelRegistry,
+      presence: PresenceBatcher,
+      devices: DevicesRepository,
+      keys: PlatformKeys,
+      config: SshConfig,
+      logger: Logger,
+    ) =>
+      new TunnelEndpoint(registry, presence, devices, keys, config.tunnel, logger),
+  },
+];

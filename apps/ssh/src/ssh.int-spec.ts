@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'ssh2';
+import { loadSshConfig } from '@fleetgate/config';
+import { createTestContext, serverEnvironment, type TestContext } from '@fleetgate/testing';
+import { createSshApplication } from './bootstrap';
+import { GatewayHealthService } from './server/gateway-health.service';
+import { SshServerService } from './server/ssh-server.service';
+
+describe('ssh gateway application (in process, real sockets)', () => {
+  let context: TestContext;
+  let hostKeyDirectory: string;
+  let app: INestApplicationContext;
+
+  const start = () =>
+    createSshApplication(
+      loadSshConfig(
+        serverEnvironment(context, {
+          SSH_PORT: '0',
+          SSH_HTTP_PORT: '0',
+          SSH_HOST_KEY_DIR: hostKeyDirectory,
+        }),
+      ),
+    );
+
+  beforeAll(async () => {
+    context = await createTestContext(__filename);
+    hostKeyDirectory = await mkdtemp(join(tmpdir(), 'fleetgate-hostkeys-'));
+    app = await start();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await context.close();
+    await rm(hostKeyDirectory, { recursive: true, force: true });
+  });
+
+  it('answers its health check', async () => {
+    const port = app.get(GatewayHealthService).port;
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      service: 'ssh',
+      checks: { ssh: 'up', database: 'up', redis: 'up' },
+    });
+  });
+
+  it('speaks SSH and keeps its host key across restarts', async () => {
+    const keyPath = join(hostKeyDirectory, 'ssh_host_ed25519_key');
+    expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
+    const firstKey = await hostKeyOf(app.get(SshServerService).port);
+
+    await app.close();
+    app = await start();
+    const secondKey = await hostKeyOf(app.get(SshServerService).port);
+
+    expect(secondKey).toEqual(firstKey);
+    expect(await readFile(keyPath, 'utf8')).toContain('OPENSSH PRIVATE KEY');
+  });
+});
+
+/** Connects with a real SSH client and returns the host key the server presented. */
+function hostKeyOf(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let presented = '';
+    client.on('error', () => (presented ? resolve(presented) : reject(new Error('no host key presented'))));
+    client.on('close', () => (presented ? resolve(presented) : reject(new Error('closed before host key'))));
+    client.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'nobody',
+      password: 'wrong',
+      readyTimeout: 5_000,
+      hostVerifier: (key: Buffer) => {
+        presented = key.toString('base64');
+        return true;
+      },
+    });
+  });
+}

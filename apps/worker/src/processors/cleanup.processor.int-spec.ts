@@ -1,0 +1,121 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
+import { loadWorkerConfig } from '@fleetgate/config';
+import { CleanupJobName, QueueName } from '@fleetgate/contracts';
+import { DEVICE_MODEL, FIREWALL_RULE_MODEL, MEMBERSHIP_MODEL, PUBLIC_KEY_MODEL } from '@fleetgate/data-access';
+import { QueueProducer } from '@fleetgate/queue';
+import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
+import { createWorkerApplication } from '../bootstrap';
+
+describe('cleanup processor: delete-namespace-contents (real database and Redis)', () => {
+  let context: TestContext;
+  let app: INestApplicationContext;
+
+  /** Everything a tenant owns, written straight into the database. */
+  const contentsOf = async (tenantId: string) => {
+    await persist.device(context.connection, { tenant_id: tenantId });
+    await persist.device(context.connection, { tenant_id: tenantId, status: 'accepted' });
+    await context.connection.model(PUBLIC_KEY_MODEL).create({
+      tenant_id: tenantId,
+      fingerprint: randomBytes(16)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1:'),
+      data: randomBytes(32).toString('base64'),
+      name: 'laptop',
+      filter: { hostname: '.*' },
+    });
+    await context.connection
+      .model(MEMBERSHIP_MODEL)
+      .create({ tenant_id: tenantId, user_id: randomUUID(), role: 'observer', status: 'accepted' });
+    await context.connection.model(FIREWALL_RULE_MODEL).create({
+      id: randomBytes(12).toString('hex'),
+      tenant_id: tenantId,
+      action: 'deny',
+      active: true,
+      priority: 1,
+      source_ip: '.*',
+      username: '.*',
+      filter: { hostname: '.*' },
+    });
+  };
+  const countsOf = async (tenantId: string) => ({
+    devices: await context.connection.model(DEVICE_MODEL).countDocuments({ tenant_id: tenantId }),
+    publicKeys: await context.connection.model(PUBLIC_KEY_MODEL).countDocuments({ tenant_id: tenantId }),
+    firewallRules: await context.connection.model(FIREWALL_RULE_MODEL).countDocuments({ tenant_id: tenantId }),
+    memberships: await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: tenantId }),
+  });
+
+  /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
+  const run = async (
+    payload: { tenantId: string },
+    jobId = `delete-namespace-contents-${payload.tenantId}`,
+  ) => {
+    const producer = app.get(QueueProducer);
+    await producer.enqueue(QueueName.Cleanup, CleanupJobName.DeleteNamespaceContents, payload, {
+      jobId,
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 50 },
+    });
+    const queue = producer.queueFor(QueueName.Cleanup);
+    for (let waited = 0; waited < 15_000; waited += 50) {
+      const state = await queue.getJobState(jobId);
+      if (state === 'completed' || state === 'failed') {
+        // Read the job after its final state: a snapshot taken before could miss the last attempt's counters.
+        const job: Job | undefined = await queue.getJob(jobId);
+        if (job) return { job, state };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`job ${jobId} did not finish`);
+  };
+
+  beforeAll(async () => {
+    context = await createTestContext(__filename);
+    app = await createWorkerApplication(
+      loadWorkerConfig(serverEnvironment(context, { WORKER_HEALTH_PORT: '0' })),
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await context.close();
+  });
+
+  it('deletes every device, public key and membership of a deleted namespace, and nothing of another', async () => {
+    const deleted = randomUUID();
+    const kept = (await persist.namespace(context.connection)).tenant_id;
+    await contentsOf(deleted);
+    await contentsOf(kept);
+
+    const { job, state } = await run({ tenantId: deleted });
+    expect(state).toBe('completed');
+    expect(job.returnvalue).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
+    expect(await countsOf(deleted)).toEqual({ devices: 0, publicKeys: 0, firewallRules: 0, memberships: 0 });
+    expect(await countsOf(kept)).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
+  });
+
+  it('is idempotent: a second run for the same tenant finds nothing left', async () => {
+    const deleted = randomUUID();
+    await contentsOf(deleted);
+    expect((await run({ tenantId: deleted }, `first-${deleted}`)).state).toBe('completed');
+    const again = await run({ tenantId: deleted }, `second-${deleted}`);
+    expect(again.state).toBe('completed');
+    expect(again.job.returnvalue).toEqual({ devices: 0, publicKeys: 0, firewallRules: 0, memberships: 0 });
+  });
+
+  it('refuses, without retrying, to empty a namespace that still exists', async () => {
+    const live = (await persist.namespace(context.connection)).tenant_id;
+    await contentsOf(live);
+    const { job, state } = await run({ tenantId: live });
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/still exists/);
+    expect(await countsOf(live)).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
+  });
+
+  it('fails a job without a tenant id UUID, without retrying', async () => {
+    const { job, state } = await run({ tenantId: 'not-a-uuid' }, `bad-${randomUUID()}`);
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+  });
+});

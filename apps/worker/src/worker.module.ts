@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { WorkerConfig } from '@fleetgate/config';
+import { DataAccessModule } from '@fleetgate/data-access';
+import { NamespaceCleanupModule } from '@fleetgate/namespaces';
+import { QueueModule } from '@fleetgate/queue';
+import { CleanupProcessor } from './processors/cleanup.processor';
+import { WorkerHealthService } from './worker-health.service';
+import { WORKER_CONFIG } from './worker.constants';
+
+/** Processors register here, one `<queue>.processor.ts` per queue, as their features arrive. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        DataAccessModule.forRoot(config.mongo),
+        QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-worker' }),
+        NamespaceCleanupModule,
+      ],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor],
+      exports: [WorkerHealthService],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export { DeviceSshServer, type DeviceSshServerOptions } from './device-ssh-server';
+export { findLocalAccount, shadowHashOf, type LocalAccount } from './local-accounts';
+export { verifyShadowPassword } from './shadow-password';

@@ -1,0 +1,55 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { modelDefinitions } from './models';
+import { DatabaseHealthIndicator } from './database-health.indicator';
+import { AnnouncementsRepository } from './repositories/announcements.repository';
+import { DevicePresenceRepository } from './repositories/device-presence.repository';
+import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
+import { MembershipsRepository } from './repositories/memberships.repository';
+import { PublicKeysRepository } from './repositories/public-keys.repository';
+import { SystemStateRepository } from './repositories/system-state.repository';
+import { DevicesRepository } from './repositories/devices.repository';
+import { NamespacesRepository } from './repositories/namespaces.repository';
+import { UsersRepository } from './repositories/users.repository';
+
+export interface DataAccessOptions {
+  url: string;
+  database: string;
+}
+
+/** Every repository, provided once for the whole application. */
+const repositories = [
+  AnnouncementsRepository,
+  DevicesRepository,
+  DevicePresenceRepository,
+  FirewallRulesRepository,
+  MembershipsRepository,
+  NamespacesRepository,
+  PublicKeysRepository,
+  SystemStateRepository,
+  UsersRepository,
+];
+
+/**
+ * The database connection, every model and every repository. Queries stay within what both MongoDB 6+ and
+ * FerretDB 1.24 support: no $lookup, $facet, $elemMatch, transactions, TTL/sparse/partial indexes or arrayFilters.
+ */
+@Module({})
+export class DataAccessModule {
+  static forRoot(options: DataAccessOptions): DynamicModule {
+    return {
+      module: DataAccessModule,
+      global: true,
+      imports: [
+        MongooseModule.forRoot(options.url, {
+          dbName: options.database,
+          autoIndex: true,
+          serverSelectionTimeoutMS: 5_000,
+        }),
+        MongooseModule.forFeature(modelDefinitions),
+      ],
+      providers: [...repositories, DatabaseHealthIndicator],
+      exports: [...repositories, DatabaseHealthIndicator, MongooseModule],
+    };
+  }
+}

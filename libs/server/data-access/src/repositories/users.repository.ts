@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { USER_MODEL, type UserDocument } from '../schemas/user.schema';
+
+/** Users are global identities, not tenant-owned: every lookup names the user it wants. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectModel(USER_MODEL) private readonly model: Model<UserDocument>) {}
+
+  async create(user: Omit<UserDocument, 'created_at' | 'updated_at'>): Promise<UserDocument> {
+    const created = await this.model.create(user);
+    return created.toObject() as UserDocument;
+  }
+
+  async findById(id: string): Promise<UserDocument | null> {
+    return this.model.findOne({ id: String(id) }).lean<UserDocument>().exec();
+  }
+
+  async findByUsernameOrEmail(identifier: string): Promise<UserDocument | null> {
+    const value = String(identifier).toLowerCase();
+    return this.model
+      .findOne({ $or: [{ username: value }, { email: value }] })
+      .lean<UserDocument>()
+      .exec();
+  }
+}

@@ -1,0 +1,58 @@
+import type { DeviceDocument, DeviceInfo, DeviceStatus } from '@fleetgate/data-access';
+
+/** A device is online while the gateway says so and has heard from it within this window. */
+export const ONLINE_WINDOW_MS = 2 * 60 * 1000;
+
+/** A device as the API returns it (ShellHub's `Device` schema). */
+export interface DeviceView {
+  uid: string;
+  name: string;
+  identity: { mac: string };
+  info: DeviceInfo;
+  public_key: string;
+  tenant_id: string;
+  last_seen: Date;
+  online: boolean;
+  /** The namespace's name. */
+  namespace: string;
+  status: DeviceStatus;
+  status_updated_at: Date;
+  created_at: Date;
+  remote_addr: string;
+  position: { latitude: number; longitude: number } | null;
+  tags: string[];
+  public_url: boolean;
+  /** Whether accepting the device now would succeed as far as the namespace's device limit goes. */
+  acceptable: boolean;
+}
+
+/** The stored `online` flag can outlive a gateway that died without clearing it; a stale `last_seen` overrules it. */
+export function isDeviceOnline(device: Pick<DeviceDocument, 'online' | 'last_seen'>, now: Date): boolean {
+  return device.online && now.getTime() - new Date(device.last_seen).getTime() <= ONLINE_WINDOW_MS;
+}
+
+export function toDeviceView(
+  device: DeviceDocument,
+  context: { namespace: string; deviceLimitReached: boolean; now: Date },
+): DeviceView {
+  return {
+    uid: device.uid,
+    name: device.name,
+    identity: device.identity,
+    info: device.info,
+    public_key: device.public_key,
+    tenant_id: device.tenant_id,
+    last_seen: device.last_seen,
+    online: isDeviceOnline(device, context.now),
+    namespace: context.namespace,
+    status: device.status,
+    status_updated_at: device.status_updated_at,
+    // Stored devices always have one (schema timestamps); the type leaves it optional for documents being created.
+    created_at: device.created_at ?? device.status_updated_at,
+    remote_addr: device.remote_addr,
+    position: device.position,
+    tags: device.tags,
+    public_url: device.public_url,
+    acceptable: device.status !== 'accepted' && !context.deviceLimitReached,
+  };
+}

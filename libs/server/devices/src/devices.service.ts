@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type DeviceDocument,
+  type DeviceStatus,
+  DevicesRepository,
+  type FindOptions,
+  type NamespaceDocument,
+  NamespacesRepository,
+  type Page,
+  type PageRequest,
+  pageWindow,
+  type ScopedFilter,
+  type TenantScope,
+} from '@fleetgate/data-access';
+import { AppException } from '@fleetgate/errors';
+import { type FieldAllowList, parseListFilter } from '@fleetgate/listing';
+import { type DeviceView, ONLINE_WINDOW_MS, toDeviceView } from './device.view';
+
+export const deviceSortFields = ['last_seen', 'name', 'created_at', 'status', 'status_updated_at'] as const;
+export type DeviceSortField = (typeof deviceSortFields)[number];
+
+/** What a device list may be filtered by (ShellHub's web UI: name search, tag chips, online). */
+const deviceListFields: FieldAllowList = {
+  name: { path: 'name', type: 'string' },
+  tags: { path: 'tags', type: 'strings' },
+  online: { path: 'online', type: 'boolean' },
+  status: { path: 'status', type: 'string' },
+  last_seen: { path: 'last_seen', type: 'date' },
+  created_at: { path: 'created_at', type: 'date' },
+  'info.id': { path: 'info.id', type: 'string' },
+  'info.platform': { path: 'info.platform', type: 'string' },
+  'info.pretty_name': { path: 'info.pretty_name', type: 'string' },
+  'info.version': { path: 'info.version', type: 'string' },
+  remote_addr: { path: 'remote_addr', type: 'string' },
+};
+
+/** Tags per device, per public key filter and per firewall rule filter (ShellHub's limit). */
+export const MAX_TAGS = 3;
+
+export interface DeviceStats {
+  registered_devices: number;
+  online_devices: number;
+  pending_devices: number;
+  rejected_devices: number;
+  active_sessions: number;
+}
+
+export interface DeviceListQuery extends PageRequest {
+  status?: DeviceStatus;
+  /** ShellHub's base64 filter. */
+  filter?: string;
+  sortBy?: DeviceSortField;
+  orderBy?: 'asc' | 'desc';
+}
+
+/** The `{status}` of `PATCH /api/devices/{uid}/{status}` and the status each one sets. */
+export const deviceStatusActions = ['accept', 'reject', 'pending', 'remove', 'unused'] as const;
+export type DeviceStatusAction = (typeof deviceStatusActions)[number];
+
+const statusSetBy: Record<DeviceStatusAction, DeviceStatus> = {
+  accept: 'accepted',
+  reject: 'rejected',
+  pending: 'pending',
+  remove: 'removed',
+  unused: 'unused',
+};
+
+@Injectable()
+export class DevicesService {
+  constructor(
+    private readonly devices: DevicesRepository,
+    private readonly namespaces: NamespacesRepository,
+  ) {}
+
+  async list(scope: TenantScope, query: DeviceListQuery): Promise<Page<DeviceView>> {
+    const predicate = parseListFilter(query.filter, deviceListFields);
+    const byStatus = query.status ? { status: query.status } : null;
+    const conditions = [byStatus, predicate].filter((condition) => condition !== null);
+    // The predicate only names allow-listed paths, never tenant_id; the repository adds the tenant.
+    const filter = (conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions }) as ScopedFilter<DeviceDocument>;
+    const order = query.orderBy === 'asc' ? 1 : -1;
+    const options: FindOptions<DeviceDocument> = {
+      // uid breaks ties, so that pages neither repeat nor skip devices with equal sort values.
+      sort: { [query.sortBy ?? 'last_seen']: order, uid: 1 },
+      ...pageWindow(query),
+    };
+    const [namespace, total, devices] = await Promise.all([
+      this.namespace(scope),
+      this.devices.count(scope, filter),
+      this.devices.find(scope, filter, options),
+    ]);
+    const context = await this.viewContext(scope, namespace);
+    return { items: devices.map((device) => toDeviceView(device, context)), total };
+  }
+
+  async get(scope: TenantScope, uid: string): Promise<DeviceView> {
+    const [namespace, device] = await Promise.all([this.namespace(scope), this.device(scope, uid)]);
+    return toDeviceView(device, await this.viewContext(scope, namespace));
+  }
+
+  /**
+   * ShellHub's status transitions: an accepted device keeps its status (it is deleted instead), `removed` and
+   * `unused` cannot be set by hand, and accepting respects the namespace's device limit.
+   */
+  async changeStatus(scope: TenantScope, uid: string, action: DeviceStatusAction): Promise<void> {
+    const device = await this.device(scope, uid);
+    if (device.status === 'accepted') {
+      throw AppException.validation('an accepted device cannot change status');
+    }
+    const status = statusSetBy[action];
+    if (status === 'removed' || status === 'unused') {
+      throw AppException.validation(`a device cannot be set to ${status}`);
+    }
+    if (status === 'accepted' && (await this.deviceLimitReached(scope, await this.namespace(scope)))) {
+      throw AppException.forbidden('the namespace has reached its device limit');
+    }
+    // The status condition makes a concurrent accept of the same device lose instead of overwrite.
+    const changed = await this.devices.updateOne(
+      scope,
+      { uid, status: device.status },
+      { $set: { status, status_updated_at: new Date() } },
+    );
+    if (!changed) throw AppException.conflict('the device changed status meanwhile');
+  }
+
+  /** Rename (the name must stay unique in the namespace: the SSHID resolves by it) and the public URL switch. */
+  async update(scope: TenantScope, uid: string, change: { name?: string; public_url?: boolean }): Promise<void> {
+    const set: { name?: string; public_url?: boolean } = {};
+    if (change.name !== undefined) set.name = change.name.toLowerCase();
+    if (change.public_url !== undefined) set.public_url = change.public_url;
+    if (set.name !== undefined) {
+      const holder = await this.devices.findOne(scope, { name: set.name });
+      if (holder && holder.uid !== uid) throw AppException.conflict(`a device named ${set.name} already exists in this namespace`);
+    }
+    if (!(await this.devices.updateOne(scope, { uid }, { $set: set }))) throw AppException.notFound('device');
+  }
+
+  async delete(scope: TenantScope, uid: string): Promise<void> {
+    if (!(await this.devices.deleteOne(scope, { uid }))) throw AppException.notFound('device');
+  }
+
+  /** `GET /api/stats`: the namespace's device counts by state; online as the device list shows it. */
+  async stats(scope: TenantScope): Promise<DeviceStats> {
+    const onlineSince = new Date(Date.now() - ONLINE_WINDOW_MS);
+    const [registered, online, pending, rejected] = await Promise.all([
+      this.devices.count(scope, { status: 'accepted' }),
+      this.devices.count(scope, { status: 'accepted', online: true, last_seen: { $gt: onlineSince } }),
+      this.devices.count(scope, { status: 'pending' }),
+      this.devices.count(scope, { status: 'rejected' }),
+    ]);
+    // Sessions arrive with the sessions issue; until then none are active.
+    return { registered_devices: registered, online_devices: online, pending_devices: pending, rejected_devices: rejected, active_sessions: 0 };
+  }
+
+  async addTag(scope: TenantScope, uid: string, tag: string): Promise<void> {
+    const device = await this.device(scope, uid);
+    if (device.tags.includes(tag)) throw AppException.conflict(`the device already has tag ${tag}`);
+    if (device.tags.length >= MAX_TAGS) throw AppException.validation(`a device has at most ${MAX_TAGS} tags`);
+    await this.devices.updateOne(scope, { uid }, { $addToSet: { tags: tag } });
+  }
+
+  async replaceTags(scope: TenantScope, uid: string, tags: string[]): Promise<void> {
+    const distinct = [...new Set(tags)];
+    if (distinct.length > MAX_TAGS) throw AppException.validation(`a device has at most ${MAX_TAGS} tags`);
+    if (!(await this.devices.updateOne(scope, { uid }, { $set: { tags: distinct } }))) throw AppException.notFound('device');
+  }
+
+  async removeTag(scope: TenantScope, uid: string, tag: string): Promise<void> {
+    const device = await this.device(scope, uid);
+    if (!device.tags.includes(tag)) throw AppException.notFound('tag');
+    await this.devices.updateOne(scope, { uid }, { $pull: { tags: tag } });
+  }
+
+  private async device(scope: TenantScope, uid: string): Promise<DeviceDocument> {
+    const device = await this.devices.findOne(scope, { uid });
+    if (!device) throw AppException.notFound('device');
+    return device;
+  }
+
+  private async namespace(scope: TenantScope): Promise<NamespaceDocument> {
+    const namespace = await this.namespaces.findOne(scope, {});
+    if (!namespace) throw AppException.notFound('namespace');
+    return namespace;
+  }
+
+  private async viewContext(scope: TenantScope, namespace: NamespaceDocument) {
+    return {
+      namespace: namespace.name,
+      deviceLimitReached: await this.deviceLimitReached(scope, namespace),
+      now: new Date(),
+    };
+  }
+
+  /** A limit of -1 (or 0) means none. */
+  private async deviceLimitReached(scope: TenantScope, namespace: NamespaceDocument): Promise<boolean> {
+    if (namespace.max_devices <= 0) return false;
+    return (await this.devices.count(scope, { status: 'accepted' })) >= namespace.max_devices;
+  }
+}

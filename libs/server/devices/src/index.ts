@@ -1,0 +1,18 @@
+export { DevicesModule } from './devices.module';
+export { deviceUid, type DeviceUidSource } from './device-uid';
+export {
+  DeviceRegistrationService,
+  type DeviceAuthRequest,
+  type DeviceAuthResponse,
+} from './device-registration.service';
+export {
+  DevicesService,
+  deviceSortFields,
+  deviceStatusActions,
+  type DeviceListQuery,
+  type DeviceStats,
+  MAX_TAGS,
+  type DeviceSortField,
+  type DeviceStatusAction,
+} from './devices.service';
+export { isDeviceOnline, ONLINE_WINDOW_MS, toDeviceView, type DeviceView } from './device.view';

@@ -1,0 +1,47 @@
+import { HttpException } from '@nestjs/common';
+import { ErrorCode } from '@fleetgate/contracts';
+import { AppException } from './app.exception';
+import { isDuplicateKeyError } from './duplicate-key';
+import { errorCodeOfHttpStatus } from './http-status';
+
+/**
+ * Turns errors the application expects from its libraries into an AppException; returns null for anything else,
+ * which the caller treats as an internal error.
+ */
+export function toAppException(error: unknown): AppException | null {
+  if (error instanceof AppException) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? String(Array.isArray(response.message) ? response.message.join('; ') : response.message)
+        : error.message;
+    return new AppException(errorCodeOfHttpStatus(status), message);
+  }
+  if (isDuplicateKeyError(error)) {
+    const { keyValue, keyPattern } = error as { keyValue?: object; keyPattern?: object };
+    return new AppException(ErrorCode.Conflict, 'a resource with these unique values already exists', {
+      fields: Object.keys(keyValue ?? keyPattern ?? {}),
+    });
+  }
+  if (error instanceof Error && error.name === 'CastError') {
+    return new AppException(ErrorCode.ValidationFailed, 'a value has the wrong type');
+  }
+  if (isBodyParserError(error)) {
+    return new AppException(
+      ErrorCode.ValidationFailed,
+      error.status === 413 ? 'request body is too large' : 'request body is not valid JSON',
+    );
+  }
+  return null;
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { status?: unknown }).status === 'number'
+  );
+}

@@ -1,0 +1,83 @@
+import type { Client, ClientChannel, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+
+/**
+ * Relays what a person opens on the gateway to the same thing on the device: session channels (pty, env,
+ * window-change, signals, shell, exec, subsystems such as sftp) and direct-tcpip (`ssh -L`, `ssh -D`).
+ * Streams are piped, so SSH window flow control applies end to end in both directions.
+ */
+export function relayChannels(person: Connection, device: Client, onChannel: (kind: string, detail?: string) => void): void {
+  person.on('session', (accept) => relaySession(accept(), device, onChannel));
+  person.on('tcpip', (accept, reject, info) => {
+    device.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, deviceChannel) => {
+      if (error) return reject();
+      onChannel('direct-tcpip', `${info.destIP}:${info.destPort}`);
+      join(accept(), deviceChannel);
+    });
+  });
+}
+
+function relaySession(session: Session, device: Client, onChannel: (kind: string, detail?: string) => void): void {
+  let terminal: PseudoTtyInfo | undefined;
+  const env: Record<string, string> = {};
+  let deviceChannel: ClientChannel | undefined;
+
+  session.on('pty', (accept, _reject, info) => {
+    terminal = info;
+    accept?.();
+  });
+  session.on('env', (accept, _reject, info) => {
+    env[info.key] = info.val;
+    accept?.();
+  });
+  session.on('window-change', (accept, _reject, info) => {
+    if (terminal) Object.assign(terminal, info);
+    deviceChannel?.setWindow(info.rows, info.cols, info.height, info.width);
+    accept?.();
+  });
+  session.on('signal', (accept, _reject, info) => {
+    deviceChannel?.signal(info.name);
+    accept?.();
+  });
+
+  const window = () =>
+    terminal ? { term: terminal.term, rows: terminal.rows, cols: terminal.cols, height: terminal.height, width: terminal.width, modes: terminal.modes } : false;
+
+  // Accept at once: a client may send EOF right after its request (`ssh host cmd < /dev/null`), and ssh2 refuses a
+  // late accept then. The person's input waits in the channel's buffer, under SSH flow control, until the device's
+  // channel is open.
+  const open = (person: ServerChannel, kind: string, detail: string | undefined, start: (done: (error: Error | undefined, channel: ClientChannel) => void) => void) => {
+    start((error, channel) => {
+      if (error) {
+        person.stderr.write(`Fleetgate: the device refused the ${kind} request: ${error.message}\r\n`);
+        person.exit(1);
+        person.end();
+        return;
+      }
+      onChannel(kind, detail);
+      deviceChannel = channel;
+      join(person, channel);
+    });
+  };
+
+  session.on('shell', (accept) => open(accept(), 'shell', undefined, (done) => device.shell(window(), { env }, done)));
+  session.on('exec', (accept, _reject, info) => {
+    const pty = window();
+    open(accept(), 'exec', info.command, (done) => device.exec(info.command, { env, ...(pty ? { pty } : {}) }, done));
+  });
+  session.on('subsystem', (accept, _reject, info) =>
+    open(accept() as ServerChannel, 'subsystem', info.name, (done) => device.subsys(info.name, done)),
+  );
+}
+
+/** Pipes two channels together and carries the exit status and the close across. */
+function join(person: ServerChannel, device: ClientChannel): void {
+  person.pipe(device);
+  device.pipe(person);
+  device.stderr.pipe(person.stderr, { end: false });
+  device.on('exit', (code: number | null, signal?: string, coreDumped?: boolean, description?: string) => {
+    if (signal) person.exit(signal, Boolean(coreDumped), description ?? '');
+    else person.exit(code ?? 0);
+  });
+  device.on('close', () => person.close());
+  person.on('close', () => device.close());
+}

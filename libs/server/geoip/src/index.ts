@@ -1,0 +1,2 @@
+export { GeoLocator, type GeoPosition } from './geo-locator';
+export { GeoIpModule } from './geoip.module';

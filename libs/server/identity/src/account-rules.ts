@@ -1,0 +1,11 @@
+/** ShellHub's username rule (seed `userUsername`); usernames are stored lower-case. */
+export const USERNAME_PATTERN = /^[a-zA-Z0-9-_.@]{3,30}$/;
+
+/** An RFC 1123 label without dots, 3 to 30 characters; namespace names are stored lower-case. */
+export const NAMESPACE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$/;
+
+/**
+ * ShellHub allows 5 to 30 characters; the upper bound is raised so that long passphrases work, which no client
+ * written for the narrower rule can notice.
+ */
+export const PASSWORD_LENGTH = { min: 5, max: 128 } as const;

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { AccountsModule } from './accounts.module';
+import { LoginService } from './login.service';
+import { MemberAuthenticationService } from './member-authentication.service';
+import { MemberGuard, UserGuard } from './member.guard';
+
+/**
+ * Login and the member guard. Global, so that any feature module's controllers can use `@Authenticated()`.
+ * Needs `PlatformKeysModule` and `DataAccessModule` in the application.
+ */
+@Global()
+@Module({
+  imports: [AccountsModule],
+  providers: [LoginService, MemberAuthenticationService, MemberGuard, UserGuard],
+  exports: [AccountsModule, LoginService, MemberAuthenticationService, MemberGuard, UserGuard],
+})
+export class IdentityModule {}

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type PlatformKeys, signUserToken, verifyUserToken } from '@fleetgate/auth';
+import {
+  type MembershipDocument,
+  type MemberRole,
+  MembershipsRepository,
+  tenantScope,
+  type UserDocument,
+  UsersRepository,
+} from '@fleetgate/data-access';
+import { ErrorCode } from '@fleetgate/contracts';
+import { AppException } from '@fleetgate/errors';
+import { Clock } from './clock';
+import { LoginLockoutService } from './login-lockout.service';
+import { PasswordHashingService } from './password-hashing.service';
+import { PLATFORM_KEYS } from './platform-keys.module';
+
+export interface LoginCredentials {
+  /** A username or an e-mail address. */
+  username: string;
+  password: string;
+}
+
+/** ShellHub's login response (`POST /api/login`). */
+export interface LoginResponse {
+  token: string;
+  /** The username. */
+  user: string;
+  name: string;
+  id: string;
+  email: string;
+  recovery_email: string;
+  /** The tenant the token is for, or '' when the user belongs to no namespace yet. */
+  tenant: string;
+  role: MemberRole | '';
+  mfa: boolean;
+  max_namespaces: number;
+}
+
+@Injectable()
+export class LoginService {
+  constructor(
+    @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly passwords: PasswordHashingService,
+    private readonly lockouts: LoginLockoutService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * `clientAddress` is the address the platform believes (a trusted proxy's X-Real-IP / X-Forwarded-For, else the
+   * peer): the lockout is per (address, user), and a client cannot pick its address to escape it.
+   */
+  async login(credentials: LoginCredentials, clientAddress: string): Promise<LoginResponse> {
+    const user = await this.users.findByUsernameOrEmail(credentials.username);
+    // Unknown identifiers lock like real users, so that a 429 does not reveal which accounts exist.
+    const subject = user?.id ?? `unknown:${credentials.username.toLowerCase()}`;
+    const lockedUntil = await this.lockouts.lockedUntil(clientAddress, subject);
+    if (lockedUntil > 0) throw this.lockedOut(lockedUntil);
+
+    // The hash is checked even without a user, so an unknown username answers as slowly as a wrong password.
+    const passwordMatches = await this.passwords.matches(user?.password_hash ?? null, credentials.password);
+    if (!user || !passwordMatches || user.status === 'invited') {
+      const lockStarts = await this.lockouts.recordFailure(clientAddress, subject);
+      if (lockStarts > 0) throw this.lockedOut(lockStarts);
+      throw new AppException(ErrorCode.Unauthorized, 'invalid username or password', undefined, {
+        'X-Account-Lockout': '0',
+      });
+    }
+    await this.lockouts.reset(clientAddress, subject);
+    // Told only to whoever knows the password, so it reveals nothing about which accounts exist.
+    if (user.status === 'not-confirmed') throw AppException.forbidden('the account is not confirmed yet');
+
+    // The user enters the first namespace they joined; MFA and a preferred namespace are later work.
+    const [membership] = await this.memberships.findAcceptedOfUserUnscoped(user.id);
+    return this.sessionOf(user, membership ?? null);
+  }
+
+  /**
+   * A fresh login response for an authenticated user in `tenantId` (ShellHub's `GET /api/auth/token/{tenant}`):
+   * only for a namespace the user is an accepted member of now; anything else is refused, never a token for it.
+   */
+  async switchNamespace(userId: string, tenantId: string): Promise<LoginResponse> {
+    const user = await this.users.findById(userId);
+    if (!user || user.status !== 'confirmed') throw AppException.unauthorized('invalid or expired token');
+    const membership = await this.memberships.findOne(tenantScope(tenantId), { user_id: user.id, status: 'accepted' });
+    if (!membership) throw AppException.forbidden('not a member of this namespace');
+    return this.sessionOf(user, membership);
+  }
+
+  /**
+   * `GET /api/auth/user`: the caller's login response for the token's namespace while they are still an accepted
+   * member of it, else with an empty tenant and role (as after a login without any namespace).
+   */
+  async currentUser(authorization: string | undefined): Promise<LoginResponse> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const claims = token ? verifyUserToken(this.keys, token) : null;
+    if (!claims) throw AppException.unauthorized('invalid or expired token');
+    const tenantId = claims.tenant;
+    const user = await this.users.findById(claims.id);
+    if (!user || user.status !== 'confirmed') throw AppException.unauthorized('invalid or expired token');
+    const membership = tenantId
+      ? await this.memberships.findOne(tenantScope(tenantId), { user_id: user.id, status: 'accepted' })
+      : null;
+    return this.sessionOf(user, membership);
+  }
+
+  private sessionOf(user: UserDocument, membership: MembershipDocument | null): LoginResponse {
+    const tenant = membership?.tenant_id ?? '';
+    return {
+      token: signUserToken(this.keys, { id: user.id, username: user.username, tenantId: tenant, mfa: false }),
+      user: user.username,
+      name: user.name,
+      id: user.id,
+      email: user.email,
+      recovery_email: '',
+      tenant,
+      role: membership?.role ?? '',
+      mfa: false,
+      max_namespaces: user.max_namespaces,
+    };
+  }
+
+  /** 429 with ShellHub's `X-Account-Lockout`: when the lockout ends, in unix seconds. */
+  private lockedOut(untilMs: number): AppException {
+    const seconds = Math.ceil(untilMs / 1000);
+    const wait = Math.max(1, seconds - Math.floor(this.clock.now() / 1000));
+    return new AppException(
+      ErrorCode.TooManyRequests,
+      `too many failed logins; try again in ${wait} seconds`,
+      undefined,
+      { 'X-Account-Lockout': String(seconds) },
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export { parseListFilter, type FieldAllowList, type ListField, type Predicate } from './list-filter';
+export { parseListSort } from './list-sort';

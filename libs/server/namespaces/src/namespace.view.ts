@@ -1,0 +1,62 @@
+import type {
+  MemberRole,
+  MembershipDocument,
+  MembershipStatus,
+  NamespaceDocument,
+} from '@fleetgate/data-access';
+
+export interface NamespaceMemberView {
+  /** The user's id. */
+  id: string;
+  role: MemberRole;
+  status: MembershipStatus;
+  /** Absent when the user no longer exists. */
+  email?: string;
+  added_at: Date;
+}
+
+export interface NamespaceSettingsView {
+  session_record: boolean;
+  connection_announcement: string;
+}
+
+/** ShellHub's namespace JSON (seed `namespace`). */
+export interface NamespaceView {
+  name: string;
+  owner: string;
+  tenant_id: string;
+  members: NamespaceMemberView[];
+  settings: NamespaceSettingsView;
+  max_devices: number;
+  /** Accepted devices. */
+  device_count: number;
+  created_at: Date;
+  billing: null;
+}
+
+export function toNamespaceView(
+  namespace: NamespaceDocument,
+  members: ReadonlyArray<{ membership: MembershipDocument; email?: string }>,
+  deviceCount: number,
+): NamespaceView {
+  return {
+    name: namespace.name,
+    owner: namespace.owner,
+    tenant_id: namespace.tenant_id,
+    members: members.map(({ membership, email }) => ({
+      id: membership.user_id,
+      role: membership.role,
+      status: membership.status,
+      ...(email === undefined ? {} : { email }),
+      added_at: membership.created_at ?? new Date(0),
+    })),
+    settings: {
+      session_record: namespace.settings?.session_record ?? true,
+      connection_announcement: namespace.settings?.connection_announcement ?? '',
+    },
+    max_devices: namespace.max_devices,
+    device_count: deviceCount,
+    created_at: namespace.created_at ?? new Date(0),
+    billing: null,
+  };
+}

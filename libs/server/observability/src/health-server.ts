@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { HealthReport } from '@fleetgate/contracts';
+
+export interface HealthServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A minimal HTTP listener for apps that serve no HTTP of their own (worker): `GET /healthz` answers 200 when
+ * healthy and 503 otherwise, for load balancers and process supervisors.
+ */
+export async function startHealthServer(
+  host: string,
+  port: number,
+  report: () => Promise<HealthReport>,
+  /** WebSocket upgrades on the same listener (the gateway's agent tunnels); refused when absent. */
+  onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): Promise<HealthServer> {
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'GET' || (request.url !== '/healthz' && request.url !== '/healthcheck')) {
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found","message":"not found"}');
+      return;
+    }
+    report().then(
+      (body) => response.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}'),
+    );
+  });
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => undefined);
+    if (onUpgrade) onUpgrade(request, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,1 @@
+export { MAX_PATTERN_LENGTH, patternMatches, SafePattern } from './safe-pattern';

@@ -1,0 +1,45 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobNameOf, JobPayloadOf, QueueName } from '@fleetgate/contracts';
+
+/** Retries with backoff, bounded; finished jobs are trimmed so Redis does not grow without end. */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Type-checked enqueueing: the payload must be the one `QueueJobs` declares for that queue and job. */
+export class QueueProducer {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async enqueue<Q extends QueueName, N extends JobNameOf<Q>>(
+    queue: Q,
+    name: N,
+    payload: JobPayloadOf<Q, N>,
+    options: JobsOptions & { jobId?: string } = {},
+  ): Promise<string> {
+    const job = await this.queueFor(queue).add(name, payload, { ...defaultJobOptions, ...options });
+    return job.id ?? '';
+  }
+
+  queueFor(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import {
+  DEVICE_MODEL,
+  type DeviceDocument,
+  NAMESPACE_MODEL,
+  type NamespaceDocument,
+  USER_MODEL,
+  type UserDocument,
+} from '@fleetgate/data-access';
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/** Plain documents with sensible defaults; override any field. Persist them with `persist*` or a repository. */
+export const factory = {
+  user(overrides: Partial<UserDocument> = {}): UserDocument {
+    const name = `user-${suffix()}`;
+    return {
+      id: randomUUID(),
+      name,
+      username: name,
+      email: `${name}@example.test`,
+      password_hash: '$argon2id$placeholder',
+      status: 'confirmed',
+      max_namespaces: -1,
+      ...overrides,
+    };
+  },
+
+  namespace(overrides: Partial<NamespaceDocument> = {}): NamespaceDocument {
+    return {
+      tenant_id: randomUUID(),
+      name: `ns-${suffix()}`,
+      owner: randomUUID(),
+      max_devices: -1,
+      settings: { session_record: true, connection_announcement: '' },
+      ...overrides,
+    };
+  },
+
+  device(overrides: Partial<DeviceDocument> & Pick<DeviceDocument, 'tenant_id'>): DeviceDocument {
+    const mac = Array.from(randomBytes(6), (byte) => byte.toString(16).padStart(2, '0')).join(':');
+    return {
+      uid: randomBytes(32).toString('hex'),
+      name: `device-${suffix()}`,
+      identity: { mac },
+      info: { id: 'debian', pretty_name: 'Debian GNU/Linux 12', version: '0.1.0', arch: 'x86_64', platform: 'native' },
+      public_key: '',
+      status: 'pending',
+      status_updated_at: new Date(),
+      online: false,
+      last_seen: new Date(0),
+      remote_addr: '127.0.0.1',
+      position: null,
+      tags: [],
+      public_url: false,
+      ...overrides,
+    };
+  },
+};
+
+/** Writes documents straight into a test database, for arranging a test. */
+export const persist = {
+  user: (connection: Connection, overrides: Partial<UserDocument> = {}) =>
+    connection.model<UserDocument>(USER_MODEL).create(factory.user(overrides)).then((doc) => doc.toObject() as UserDocument),
+  namespace: (connection: Connection, overrides: Partial<NamespaceDocument> = {}) =>
+    connection
+      .model<NamespaceDocument>(NAMESPACE_MODEL)
+      .create(factory.namespace(overrides))
+      .then((doc) => doc.toObject() as NamespaceDocument),
+  device: (connection: Connection, overrides: Partial<DeviceDocument> & Pick<DeviceDocument, 'tenant_id'>) =>
+    connection
+      .model<DeviceDocument>(DEVICE_MODEL)
+      .create(factory.device(overrides))
+      .then((doc) => doc.toObject() as DeviceDocument),
+};

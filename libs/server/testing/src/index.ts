@@ -1,0 +1,8 @@
+export { createTestContext, type TestContext } from './test-context';
+export { factory, persist } from './factories';
+export { freePort } from './free-port';
+export { serverEnvironment } from './server-environment';
+export { bootHttpApp, type RunningHttpApp } from './in-process-app';
+export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process';
+export { workspaceRoot } from './workspace-root';
+export { childEnvironment } from './child-environment';

@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import IORedis, { type Redis } from 'ioredis';
+import mongoose, { type Connection } from 'mongoose';
+import { loadTestServices, type TestServices } from '@fleetgate/config';
+import { modelDefinitions } from '@fleetgate/data-access';
+import { workspaceRoot } from './workspace-root';
+
+export interface TestContext {
+  services: TestServices;
+  /** A database of this test file's own on the real server; dropped by `close()`. */
+  databaseName: string;
+  /** Prefix for every Redis key this test file writes; its keys are deleted by `close()`. */
+  redisPrefix: string;
+  connection: Connection;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the real MongoDB-compatible server and Redis with names of this test file's own, so test files
+ * running side by side never see each other's data. Call it in `beforeAll` and `close()` in `afterAll`.
+ */
+export async function createTestContext(testFile: string): Promise<TestContext> {
+  const services = loadTestServices(workspaceRoot());
+  const id = `${createHash('sha1').update(testFile).digest('hex').slice(0, 8)}_${randomBytes(3).toString('hex')}`;
+  const label = basename(testFile).replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
+  const databaseName = `test_${label}_${id}`.slice(0, 63);
+  const redisPrefix = `test:${id}`;
+
+  const connection = mongoose.createConnection(services.mongoUrl, {
+    dbName: databaseName,
+    serverSelectionTimeoutMS: 5_000,
+  });
+  await connection.asPromise();
+  for (const definition of modelDefinitions) connection.model(definition.name, definition.schema);
+  // Unique indexes are the invariants under test: build them before any test writes.
+  await Promise.all(Object.values(connection.models).map((model) => model.init()));
+
+  const redis = new IORedis(services.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+
+  return {
+    services,
+    databaseName,
+    redisPrefix,
+    connection,
+    redis,
+    async close() {
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+      await deleteKeys(redis, `${redisPrefix}*`);
+      redis.disconnect();
+    },
+  };
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -1,0 +1,44 @@
+import { ConfigValidationError } from './config-validation.error';
+import { loadApiConfig, loadSshConfig, loadWorkerConfig } from './server-configs';
+
+const valid = { MONGO_URL: 'mongodb://127.0.0.1:27017/', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('server configuration', () => {
+  it('types and nests a valid environment, with defaults', () => {
+    const config = loadApiConfig({ ...valid, API_PORT: '9000', TRUSTED_PROXIES: '10.0.0.0/8, 192.168.0.0/16' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 9000, trustedProxies: ['10.0.0.0/8', '192.168.0.0/16'] });
+    expect(config.mongo).toEqual({ url: valid.MONGO_URL, database: 'fleetgate' });
+    expect(config.redis).toEqual({ url: valid.REDIS_URL, prefix: 'fleetgate' });
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+  });
+
+  it('names a missing variable', () => {
+    expect(() => loadApiConfig({ REDIS_URL: valid.REDIS_URL })).toThrow(
+      new ConfigValidationError('api', [{ variable: 'MONGO_URL', problem: 'is required but not set' }]),
+    );
+  });
+
+  it('names every bad variable and says what is wrong with it', () => {
+    let error: unknown;
+    try {
+      loadSshConfig({ ...valid, MONGO_URL: 'postgres://db', SSH_PORT: '70000', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const message = (error as Error).message;
+    expect(message).toContain('Invalid configuration for ssh');
+    expect(message).toMatch(/MONGO_URL: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URL/);
+    expect(message).toMatch(/SSH_PORT: .*65535/);
+    expect(message).toMatch(/LOG_LEVEL: /);
+  });
+
+  it('refuses a trusted proxy entry that is not a CIDR', () => {
+    expect(() => loadApiConfig({ ...valid, TRUSTED_PROXIES: '0.0.0.0/0 evil' })).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it('bounds worker concurrency', () => {
+    expect(() => loadWorkerConfig({ ...valid, WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
+    expect(loadWorkerConfig(valid).concurrency).toBe(4);
+  });
+});

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { loadConfig } from './config-loader';
+import type { Environment } from './environment';
+import {
+  cidrList,
+  databaseName,
+  host,
+  keyPrefix,
+  logLevel,
+  mongoUrl,
+  nodeEnvironment,
+  port,
+  positiveSeconds,
+  redisUrl,
+} from './variables';
+
+const storage = {
+  MONGO_URL: mongoUrl,
+  MONGO_DATABASE: databaseName,
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: keyPrefix,
+};
+
+/** The platform's RS256 key pair signs device and user tokens and the gateway's session assertions. */
+const platformKeys = {
+  PLATFORM_KEY_DIR: z.string().min(1).default('.data/keys'),
+};
+
+const common = {
+  NODE_ENV: nodeEnvironment,
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds(10),
+};
+
+type StorageVariables = z.output<z.ZodObject<typeof storage>>;
+type CommonVariables = z.output<z.ZodObject<typeof common>>;
+
+function storageSection(env: StorageVariables) {
+  return {
+    mongo: { url: env.MONGO_URL, database: env.MONGO_DATABASE },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+  };
+}
+
+function commonSection(env: CommonVariables) {
+  return {
+    environment: env.NODE_ENV,
+    log: { level: env.LOG_LEVEL },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+export const apiConfigSchema = z
+  .object({
+    ...common,
+    ...storage,
+    ...platformKeys,
+    API_HOST: host,
+    API_PORT: port(8080),
+    /** A GeoLite2-City database for device and session positions; without one, positions stay empty. */
+    GEOIP_DATABASE_PATH: z.string().min(1).optional(),
+    /** What `GET /info` tells clients and agents: where users SSH to, and where agents open their tunnel. */
+    PUBLIC_API_ENDPOINT: z.string().min(1).default('127.0.0.1:8080'),
+    PUBLIC_SSH_ENDPOINT: z.string().min(1).default('127.0.0.1:2222'),
+    PUBLIC_TUNNEL_URL: z
+      .string()
+      .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+      .default('ws://127.0.0.1:8081'),
+    /** Proxies whose X-Real-IP / X-Forwarded-For are believed; nobody else's are (field-lessons section 4). */
+    TRUSTED_PROXIES: cidrList,
+    /** Where people open the web UI; invitation links point there. */
+    PUBLIC_UI_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
+      .default('http://127.0.0.1:4200'),
+    /** ShellHub CE/EE behaviour: an invited existing user is a member at once, with no invitation to accept. */
+    MEMBERS_AUTO_ACCEPT: z.enum(['true', 'false']).default('false'),
+    /** Longest login lockout per (client address, user), in minutes; 0 turns lockouts off (ShellHub default 60). */
+    MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+  })
+  .transform((env) => ({
+    ...commonSection(env),
+    ...storageSection(env),
+    http: { host: env.API_HOST, port: env.API_PORT, trustedProxies: env.TRUSTED_PROXIES },
+    platformKeyDirectory: env.PLATFORM_KEY_DIR,
+    geoip: { databasePath: env.GEOIP_DATABASE_PATH },
+    publicEndpoints: { api: env.PUBLIC_API_ENDPOINT, ssh: env.PUBLIC_SSH_ENDPOINT, tunnel: env.PUBLIC_TUNNEL_URL },
+    members: {
+      autoAcceptMembers: env.MEMBERS_AUTO_ACCEPT === 'true',
+      invitationBaseUrl: env.PUBLIC_UI_URL.replace(/\/+$/, ''),
+    },
+    loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+  }));
+
+export const sshConfigSchema = z
+  .object({
+    ...common,
+    ...storage,
+    SSH_HOST: host,
+    SSH_PORT: port(2222),
+    /** HTTP side of the gateway: health, and later the agents' tunnel endpoint. */
+    SSH_HTTP_HOST: host,
+    SSH_HTTP_PORT: port(8081),
+    SSH_HOST_KEY_DIR: z.string().min(1).default('.data/ssh'),
+    /** Tunnel liveness: ping a quiet agent this often; drop it after this much silence. */
+    TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(30),
+    TUNNEL_DEAD_AFTER_SECONDS: z.coerce.number().positive().max(600).default(35),
+    ...platformKeys,
+  })
+  .transform((env) => ({
+    ...commonSection(env),
+    ...storageSection(env),
+    ssh: { host: env.SSH_HOST, port: env.SSH_PORT, hostKeyDirectory: env.SSH_HOST_KEY_DIR },
+    http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
+    platformKeyDirectory: env.PLATFORM_KEY_DIR,
+    tunnel: { pingSeconds: env.TUNNEL_PING_SECONDS, deadAfterSeconds: env.TUNNEL_DEAD_AFTER_SECONDS },
+  }));
+
+export const workerConfigSchema = z
+  .object({
+    ...common,
+    ...storage,
+    WORKER_HEALTH_HOST: host,
+    WORKER_HEALTH_PORT: port(8082),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  })
+  .transform((env) => ({
+    ...commonSection(env),
+    ...storageSection(env),
+    health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
+    concurrency: env.WORKER_CONCURRENCY,
+  }));
+
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+export type SshConfig = z.output<typeof sshConfigSchema>;
+export type WorkerConfig = z.output<typeof workerConfigSchema>;
+
+export const loadApiConfig = (environment: Environment): ApiConfig => loadConfig('api', apiConfigSchema, environment);
+export const loadSshConfig = (environment: Environment): SshConfig => loadConfig('ssh', sshConfigSchema, environment);
+export const loadWorkerConfig = (environment: Environment): WorkerConfig =>
+  loadConfig('worker', workerConfigSchema, environment);

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseEnvironmentFile } from './agent-config';
+import { loadConfig } from './config-loader';
+import { readProcessEnvironment } from './environment';
+import { mongoUrl, redisUrl } from './variables';
+
+const testServicesSchema = z
+  .object({ MONGO_URL: mongoUrl, REDIS_URL: redisUrl })
+  .transform((env) => ({ mongoUrl: env.MONGO_URL, redisUrl: env.REDIS_URL }));
+
+export type TestServices = z.output<typeof testServicesSchema>;
+
+/**
+ * Where the real MongoDB-compatible server and Redis that tests use are: the environment if it names them,
+ * else the file `scripts/services.sh up` writes (`.data/services.env` under the workspace root).
+ */
+export function loadTestServices(workspaceRoot: string): TestServices {
+  const environment = readProcessEnvironment();
+  let fromFile: Record<string, string> = {};
+  const file = join(workspaceRoot, '.data', 'services.env');
+  try {
+    fromFile = parseEnvironmentFile(readFileSync(file, 'utf8'), file);
+  } catch {
+    // No file: the environment must name both services, and the loader says so if it does not.
+  }
+  return loadConfig('tests (run `bash scripts/services.sh up` first)', testServicesSchema, {
+    MONGO_URL: environment['MONGO_URL'] ?? fromFile['MONGO_URL'],
+    REDIS_URL: environment['REDIS_URL'] ?? fromFile['REDIS_URL'],
+  });
+}

@@ -1,0 +1,37 @@
+/** Every BullMQ queue of the platform. Producers and processors both use these names. */
+export enum QueueName {
+  Email = 'email',
+  Recordings = 'recordings',
+  Cleanup = 'cleanup',
+  Billing = 'billing',
+}
+
+export enum EmailJobName {
+  Send = 'send',
+}
+
+export enum CleanupJobName {
+  DeleteNamespaceContents = 'delete-namespace-contents',
+}
+
+export interface EmailJobPayload {
+  template: string;
+  to: string;
+  /** Values the template interpolates; never secrets other than one-time links and codes meant for the recipient. */
+  variables: Record<string, string>;
+}
+
+export interface DeleteNamespaceContentsPayload {
+  tenantId: string;
+}
+
+/** Maps each queue to its job names and the payload each job carries, so enqueueing is type-checked. */
+export interface QueueJobs {
+  [QueueName.Email]: { [EmailJobName.Send]: EmailJobPayload };
+  [QueueName.Cleanup]: { [CleanupJobName.DeleteNamespaceContents]: DeleteNamespaceContentsPayload };
+  [QueueName.Recordings]: Record<string, never>;
+  [QueueName.Billing]: Record<string, never>;
+}
+
+export type JobNameOf<Q extends QueueName> = Extract<keyof QueueJobs[Q], string>;
+export type JobPayloadOf<Q extends QueueName, N extends JobNameOf<Q>> = QueueJobs[Q][N];

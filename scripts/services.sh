@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Starts, stops and reports the services Fleetgate needs locally and in tests, idempotently:
+#   - a MongoDB-compatible server: $MONGO_URL if set; else `mongod` from the PATH; else FerretDB (SQLite backend),
+#     built once into a per-user cache outside the clone so fresh clones (CI) reuse it;
+#   - Redis: $REDIS_URL if set; else the server on 127.0.0.1:6379 if it answers; else Debian's redis-server.
+# It writes the URLs to .data/services.env, which the apps' local runner and the test harness read.
+#
+# Usage: scripts/services.sh up|down|status|deps
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="$ROOT/.data"
+CACHE="${FLEETGATE_CACHE:-$HOME/.cache/fleetgate}"
+FERRETDB_VERSION="v1.24.2"
+FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_VERSION"
+MONGO_PORT="${FLEETGATE_MONGO_PORT:-27017}"
+REDIS_PORT="${FLEETGATE_REDIS_PORT:-6379}"
+SERVICES_ENV="$DATA/services.env"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port=$1 name=$2
+  for _ in $(seq 1 100); do
+    port_open "$port" && return 0
+    sleep 0.1
+  done
+  log "$name did not start listening on 127.0.0.1:$port; see $DATA/$name.log"
+  return 1
+}
+
+apt_install() {
+  # Installs Debian packages that are missing, once; apt's index is refreshed only when something must be installed.
+  local missing=()
+  for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+deps() {
+  # Native modules (ssh2's crypto binding, node-pty) compile with these; the OpenSSH client runs the e2e tests.
+  command -v python3 >/dev/null && command -v make >/dev/null && command -v g++ >/dev/null || apt_install python3 make g++
+  command -v ssh >/dev/null && command -v scp >/dev/null && command -v sftp >/dev/null || apt_install openssh-client
+  # The agent serves SFTP by running the system's sftp-server, as sshd does; the e2e tests run an agent here.
+  [ -x /usr/lib/openssh/sftp-server ] || apt_install openssh-sftp-server
+  # setpriv switches the agent's children to the target user with their supplementary groups.
+  command -v setpriv >/dev/null || apt_install util-linux
+  # The e2e tests drive dynamic forwarding (ssh -D) with curl as the SOCKS client.
+  command -v curl >/dev/null || apt_install curl
+}
+
+ferretdb_binary() {
+  if [ -x "$FERRETDB_BIN" ]; then echo "$FERRETDB_BIN"; return; fi
+  command -v go >/dev/null || { log "Go is needed once to build FerretDB $FERRETDB_VERSION"; exit 1; }
+  log "building FerretDB $FERRETDB_VERSION into $CACHE/bin (once per machine)"
+  local build="$CACHE/ferretdb-build"
+  rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
+  # The module pins FerretDB and every dependency (go.sum); see scripts/tools/ferretdb/README.md for why this
+  # is a vendored build and not `go install ...@v1.24.2`.
+  cp "$ROOT/scripts/tools/ferretdb/go.mod" "$ROOT/scripts/tools/ferretdb/go.sum" "$build/"
+  (
+    cd "$build"
+    GOFLAGS=-mod=mod go mod vendor
+    echo "$FERRETDB_VERSION" > vendor/github.com/FerretDB/FerretDB/build/version/version.txt
+    go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" github.com/FerretDB/FerretDB/cmd/ferretdb
+  )
+  mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+  rm -rf "$build"
+  echo "$FERRETDB_BIN"
+}
+
+mongo_up() {
+  if [ -n "${MONGO_URL:-}" ]; then echo "$MONGO_URL"; return; fi
+  local url="mongodb://127.0.0.1:$MONGO_PORT/"
+  if port_open "$MONGO_PORT"; then echo "$url"; return; fi
+  mkdir -p "$DATA/mongo"
+  if command -v mongod >/dev/null; then
+    log "starting mongod on 127.0.0.1:$MONGO_PORT"
+    mongod --bind_ip 127.0.0.1 --port "$MONGO_PORT" --dbpath "$DATA/mongo" --fork --logpath "$DATA/mongod.log" >/dev/null
+  else
+    local binary
+    binary="$(ferretdb_binary)"
+    log "starting FerretDB $FERRETDB_VERSION (SQLite) on 127.0.0.1:$MONGO_PORT"
+    setsid nohup "$binary" --handler=sqlite --sqlite-url="file:$DATA/mongo/" --listen-addr="127.0.0.1:$MONGO_PORT" \
+      --state-dir="$DATA/mongo" --debug-addr=- --telemetry=disable --log-level=warn \
+      >"$DATA/ferretdb.log" 2>&1 &
+    echo $! > "$DATA/ferretdb.pid"
+  fi
+  wait_for_port "$MONGO_PORT" ferretdb
+  echo "$url"
+}
+
+redis_up() {
+  if [ -n "${REDIS_URL:-}" ]; then echo "$REDIS_URL"; return; fi
+  local url="redis://127.0.0.1:$REDIS_PORT"
+  if port_open "$REDIS_PORT"; then echo "$url"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$DATA/redis"
+  log "starting redis-server on 127.0.0.1:$REDIS_PORT"
+  # noeviction: queued jobs must never be evicted under memory pressure; AOF keeps lockouts across restarts.
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" --appendonly yes \
+    --maxmemory-policy noeviction --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
+  wait_for_port "$REDIS_PORT" redis
+  echo "$url"
+}
+
+up() {
+  mkdir -p "$DATA"
+  deps
+  local mongo redis
+  mongo="$(mongo_up)"
+  redis="$(redis_up)"
+  local next
+  next="$(printf 'MONGO_URL=%s\nREDIS_URL=%s\n' "$mongo" "$redis")"
+  if [ ! -f "$SERVICES_ENV" ] || [ "$(cat "$SERVICES_ENV")" != "$next" ]; then
+    printf '%s\n' "$next" > "$SERVICES_ENV"
+  fi
+  log "database: $mongo"
+  log "redis:    $redis"
+}
+
+stop_pid_file() {
+  local file=$1 name=$2
+  [ -f "$file" ] || return 0
+  local pid
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$file"
+}
+
+down() {
+  # Stops only what this script started (by the pid files it wrote), never a server someone else runs.
+  stop_pid_file "$DATA/ferretdb.pid" ferretdb
+  stop_pid_file "$DATA/redis.pid" redis
+  if [ -f "$DATA/mongo/mongod.lock" ] && command -v mongod >/dev/null; then
+    mongod --dbpath "$DATA/mongo" --shutdown >/dev/null 2>&1 || true
+  fi
+}
+
+status() {
+  local state=0
+  if port_open "$MONGO_PORT" || [ -n "${MONGO_URL:-}" ]; then log "database: up"; else log "database: down"; state=1; fi
+  if port_open "$REDIS_PORT" || [ -n "${REDIS_URL:-}" ]; then log "redis:    up"; else log "redis:    down"; state=1; fi
+  [ -f "$SERVICES_ENV" ] && cat "$SERVICES_ENV"
+  return $state
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  deps) deps ;;
+  *) echo "usage: $0 up|down|status|deps" >&2; exit 2 ;;
+esac
