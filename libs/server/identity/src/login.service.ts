@@ -114,10 +114,10 @@ export class LoginService {
       name: user.name,
       id: user.id,
       email: user.email,
-      recovery_email: '',
+      recovery_email: user.recovery_email ?? '',
       tenant,
       role: membership?.role ?? '',
-      mfa: false,
+      mfa: user.mfa?.enabled ?? false,
       max_namespaces: user.max_namespaces,
     };
   }

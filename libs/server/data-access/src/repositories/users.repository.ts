@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, UpdateQuery } from 'mongoose';
 import { USER_MODEL, type UserDocument } from '../schemas/user.schema';
 
 /** Users are global identities, not tenant-owned: every lookup names the user it wants. */
@@ -23,5 +23,18 @@ export class UsersRepository {
       .findOne({ $or: [{ username: value }, { email: value }] })
       .lean<UserDocument>()
       .exec();
+  }
+
+  /** Applies `update` to the user with `id` and answers the user as it is afterwards, or null when there is none. */
+  async updateById(id: string, update: UpdateQuery<UserDocument>): Promise<UserDocument | null> {
+    return this.model
+      .findOneAndUpdate({ id: String(id) }, update, { new: true, runValidators: true })
+      .lean<UserDocument>()
+      .exec();
+  }
+
+  async deleteById(id: string): Promise<boolean> {
+    const result = await this.model.deleteOne({ id: String(id) }).exec();
+    return result.deletedCount > 0;
   }
 }

@@ -3,6 +3,14 @@ import { documentSchemaOptions } from './schema-options';
 
 export const USER_MODEL = 'User';
 
+export interface UserMfa {
+  enabled: boolean;
+  /** Base32 TOTP secret. */
+  secret: string;
+  /** Hashes of the unused recovery codes; a used code is removed. */
+  recovery_codes: string[];
+}
+
 export interface UserDocument {
   id: string;
   name: string;
@@ -11,6 +19,11 @@ export interface UserDocument {
   password_hash: string;
   status: 'confirmed' | 'not-confirmed' | 'invited';
   max_namespaces: number;
+  /** A second address for MFA resets; never equal to `email`, and cannot be emptied once set. */
+  recovery_email?: string;
+  mfa?: UserMfa;
+  email_marketing?: boolean;
+  last_login?: Date;
   created_at?: Date;
   updated_at?: Date;
 }
@@ -24,6 +37,19 @@ export const userSchema = new Schema<UserDocument>(
     password_hash: { type: String, required: true },
     status: { type: String, required: true, enum: ['confirmed', 'not-confirmed', 'invited'] },
     max_namespaces: { type: Number, required: true, default: -1 },
+    recovery_email: { type: String },
+    mfa: {
+      type: new Schema<UserMfa>(
+        {
+          enabled: { type: Boolean, required: true, default: false },
+          secret: { type: String, required: true },
+          recovery_codes: { type: [String], default: [] },
+        },
+        { _id: false },
+      ),
+    },
+    email_marketing: { type: Boolean },
+    last_login: { type: Date },
   },
   documentSchemaOptions('users'),
 );
