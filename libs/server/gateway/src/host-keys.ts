@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
+import { generateEd25519KeyPair } from '@fleetgate/public-keys';
 
 const HOST_KEY_FILE = 'ssh_host_ed25519_key';
 
@@ -16,7 +16,7 @@ export async function loadOrCreateHostKey(directory: string): Promise<Buffer> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const { private: privateKey } = utils.generateKeyPairSync('ed25519');
+  const { private: privateKey } = generateEd25519KeyPair();
   // 'wx' refuses to overwrite a key another process wrote meanwhile; then that key is the one to use.
   try {
     await writeFile(path, privateKey, { mode: 0o600, flag: 'wx' });

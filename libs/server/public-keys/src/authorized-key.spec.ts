@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { utils } from 'ssh2';
 import { parseAuthorizedKey } from './authorized-key';
+import { generateEd25519KeyPair } from './openssh-key-pair';
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 describe('parseAuthorizedKey', () => {
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateEd25519KeyPair();
   const blob = pair.public.split(' ')[1];
 
   it('normalises the line and fingerprints the key blob with legacy MD5', () => {

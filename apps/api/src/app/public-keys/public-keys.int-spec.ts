@@ -1,6 +1,10 @@
-import { utils } from 'ssh2';
 import { tenantScope } from '@fleetgate/data-access';
-import { publicKeyAllows, PublicKeysService, type PublicKeyView } from '@fleetgate/public-keys';
+import {
+  generateEd25519KeyPair,
+  publicKeyAllows,
+  PublicKeysService,
+  type PublicKeyView,
+} from '@fleetgate/public-keys';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -8,7 +12,7 @@ import { newMember, newOwner, type TestMember } from '../../testing/members';
 
 /** Base64 of a fresh key's OpenSSH public line, `ssh-ed25519 <blob>`, as a user would paste from id_ed25519.pub. */
 function newPublicKeyData(): { data: string; blob: string } {
-  const blob = utils.generateKeyPairSync('ed25519').public.split(' ')[1];
+  const blob = generateEd25519KeyPair().public.split(' ')[1];
   return { data: Buffer.from(`ssh-ed25519 ${blob}`).toString('base64'), blob };
 }
 
@@ -104,7 +108,7 @@ describe('public keys: POST and GET /api/sshkeys/public-keys', () => {
     ],
     [
       'a private key',
-      { data: Buffer.from(utils.generateKeyPairSync('ed25519').private).toString('base64') },
+      { data: Buffer.from(generateEd25519KeyPair().private).toString('base64') },
       /one OpenSSH public key line/,
     ],
     ['data that is not base64', { data: 'not base64!' }, /data/],

@@ -1,4 +1,3 @@
-import { utils } from 'ssh2';
 import { loadApiConfig } from '@fleetgate/config';
 import { DEVICE_MODEL, type DeviceDocument, FIREWALL_RULE_MODEL, PUBLIC_KEY_MODEL } from '@fleetgate/data-access';
 import {
@@ -9,6 +8,7 @@ import {
   serverEnvironment,
   type TestContext,
 } from '@fleetgate/testing';
+import { generateEd25519KeyPair } from '@fleetgate/public-keys';
 import { createApiApplication } from '../../bootstrap';
 import { temporaryKeyDirectory } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -143,7 +143,7 @@ describe('public key and firewall rule updates and their tag filters', () => {
   });
 
   it('updates and deletes a public key, and manages its filter tags', async () => {
-    const blob = utils.generateKeyPairSync('ed25519').public;
+    const blob = generateEd25519KeyPair().public;
     const created = await readJson<{ fingerprint: string }>(
       await call(owner, 'POST', '/api/sshkeys/public-keys', {
         data: Buffer.from(blob).toString('base64'),
