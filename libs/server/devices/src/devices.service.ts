@@ -45,7 +45,32 @@ export interface DeviceStats {
   active_sessions: number;
 }
 
+/**
+ * Containers are devices whose agent runs in connector mode (`info.platform` is `connector`). ShellHub lists them
+ * apart: `/api/devices` never lists a container and `/api/containers` lists nothing else.
+ */
+export type DeviceKind = 'device' | 'container';
+export const CONNECTOR_PLATFORM = 'connector';
+
+function kindCondition(kind: DeviceKind): ScopedFilter<DeviceDocument> {
+  return (
+    kind === 'container' ? { 'info.platform': CONNECTOR_PLATFORM } : { 'info.platform': { $ne: CONNECTOR_PLATFORM } }
+  ) as ScopedFilter<DeviceDocument>;
+}
+
+/**
+ * Which devices a route that names one by uid may reach: `/api/devices/{uid}` reaches every device of the
+ * namespace, as in ShellHub (a session's device may be a container); `/api/containers/{uid}` only containers.
+ */
+export type DeviceReach = DeviceKind | 'any';
+
+function uidCondition(uid: string, reach: DeviceReach): ScopedFilter<DeviceDocument> {
+  return (reach === 'any' ? { uid } : { $and: [{ uid }, kindCondition(reach)] }) as ScopedFilter<DeviceDocument>;
+}
+
 export interface DeviceListQuery extends PageRequest {
+  /** Devices unless stated. */
+  kind?: DeviceKind;
   status?: DeviceStatus;
   /** ShellHub's base64 filter. */
   filter?: string;
@@ -75,9 +100,11 @@ export class DevicesService {
   async list(scope: TenantScope, query: DeviceListQuery): Promise<Page<DeviceView>> {
     const predicate = parseListFilter(query.filter, deviceListFields);
     const byStatus = query.status ? { status: query.status } : null;
-    const conditions = [byStatus, predicate].filter((condition) => condition !== null);
+    const conditions = [kindCondition(query.kind ?? 'device'), byStatus, predicate].filter(
+      (condition) => condition !== null,
+    );
     // The predicate only names allow-listed paths, never tenant_id; the repository adds the tenant.
-    const filter = (conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions }) as ScopedFilter<DeviceDocument>;
+    const filter = (conditions.length === 1 ? conditions[0] : { $and: conditions }) as ScopedFilter<DeviceDocument>;
     const order = query.orderBy === 'asc' ? 1 : -1;
     const options: FindOptions<DeviceDocument> = {
       // uid breaks ties, so that pages neither repeat nor skip devices with equal sort values.
@@ -93,8 +120,8 @@ export class DevicesService {
     return { items: devices.map((device) => toDeviceView(device, context)), total };
   }
 
-  async get(scope: TenantScope, uid: string): Promise<DeviceView> {
-    const [namespace, device] = await Promise.all([this.namespace(scope), this.device(scope, uid)]);
+  async get(scope: TenantScope, uid: string, reach: DeviceReach = 'any'): Promise<DeviceView> {
+    const [namespace, device] = await Promise.all([this.namespace(scope), this.device(scope, uid, reach)]);
     return toDeviceView(device, await this.viewContext(scope, namespace));
   }
 
@@ -102,8 +129,13 @@ export class DevicesService {
    * ShellHub's status transitions: an accepted device keeps its status (it is deleted instead), `removed` and
    * `unused` cannot be set by hand, and accepting respects the namespace's device limit.
    */
-  async changeStatus(scope: TenantScope, uid: string, action: DeviceStatusAction): Promise<void> {
-    const device = await this.device(scope, uid);
+  async changeStatus(
+    scope: TenantScope,
+    uid: string,
+    action: DeviceStatusAction,
+    reach: DeviceReach = 'any',
+  ): Promise<void> {
+    const device = await this.device(scope, uid, reach);
     if (device.status === 'accepted') {
       throw AppException.validation('an accepted device cannot change status');
     }
@@ -124,7 +156,12 @@ export class DevicesService {
   }
 
   /** Rename (the name must stay unique in the namespace: the SSHID resolves by it) and the public URL switch. */
-  async update(scope: TenantScope, uid: string, change: { name?: string; public_url?: boolean }): Promise<void> {
+  async update(
+    scope: TenantScope,
+    uid: string,
+    change: { name?: string; public_url?: boolean },
+    reach: DeviceReach = 'any',
+  ): Promise<void> {
     const set: { name?: string; public_url?: boolean } = {};
     if (change.name !== undefined) set.name = change.name.toLowerCase();
     if (change.public_url !== undefined) set.public_url = change.public_url;
@@ -132,11 +169,13 @@ export class DevicesService {
       const holder = await this.devices.findOne(scope, { name: set.name });
       if (holder && holder.uid !== uid) throw AppException.conflict(`a device named ${set.name} already exists in this namespace`);
     }
-    if (!(await this.devices.updateOne(scope, { uid }, { $set: set }))) throw AppException.notFound('device');
+    if (!(await this.devices.updateOne(scope, uidCondition(uid, reach), { $set: set }))) {
+      throw AppException.notFound('device');
+    }
   }
 
-  async delete(scope: TenantScope, uid: string): Promise<void> {
-    if (!(await this.devices.deleteOne(scope, { uid }))) throw AppException.notFound('device');
+  async delete(scope: TenantScope, uid: string, reach: DeviceReach = 'any'): Promise<void> {
+    if (!(await this.devices.deleteOne(scope, uidCondition(uid, reach)))) throw AppException.notFound('device');
   }
 
   /** `GET /api/stats`: the namespace's device counts by state; online as the device list shows it. */
@@ -152,27 +191,29 @@ export class DevicesService {
     return { registered_devices: registered, online_devices: online, pending_devices: pending, rejected_devices: rejected, active_sessions: 0 };
   }
 
-  async addTag(scope: TenantScope, uid: string, tag: string): Promise<void> {
-    const device = await this.device(scope, uid);
+  async addTag(scope: TenantScope, uid: string, tag: string, reach: DeviceReach = 'any'): Promise<void> {
+    const device = await this.device(scope, uid, reach);
     if (device.tags.includes(tag)) throw AppException.conflict(`the device already has tag ${tag}`);
     if (device.tags.length >= MAX_TAGS) throw AppException.validation(`a device has at most ${MAX_TAGS} tags`);
     await this.devices.updateOne(scope, { uid }, { $addToSet: { tags: tag } });
   }
 
-  async replaceTags(scope: TenantScope, uid: string, tags: string[]): Promise<void> {
+  async replaceTags(scope: TenantScope, uid: string, tags: string[], reach: DeviceReach = 'any'): Promise<void> {
     const distinct = [...new Set(tags)];
     if (distinct.length > MAX_TAGS) throw AppException.validation(`a device has at most ${MAX_TAGS} tags`);
-    if (!(await this.devices.updateOne(scope, { uid }, { $set: { tags: distinct } }))) throw AppException.notFound('device');
+    if (!(await this.devices.updateOne(scope, uidCondition(uid, reach), { $set: { tags: distinct } }))) {
+      throw AppException.notFound('device');
+    }
   }
 
-  async removeTag(scope: TenantScope, uid: string, tag: string): Promise<void> {
-    const device = await this.device(scope, uid);
+  async removeTag(scope: TenantScope, uid: string, tag: string, reach: DeviceReach = 'any'): Promise<void> {
+    const device = await this.device(scope, uid, reach);
     if (!device.tags.includes(tag)) throw AppException.notFound('tag');
     await this.devices.updateOne(scope, { uid }, { $pull: { tags: tag } });
   }
 
-  private async device(scope: TenantScope, uid: string): Promise<DeviceDocument> {
-    const device = await this.devices.findOne(scope, { uid });
+  private async device(scope: TenantScope, uid: string, reach: DeviceReach): Promise<DeviceDocument> {
+    const device = await this.devices.findOne(scope, uidCondition(uid, reach));
     if (!device) throw AppException.notFound('device');
     return device;
   }

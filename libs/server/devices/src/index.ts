@@ -6,8 +6,11 @@ export {
   type DeviceAuthResponse,
 } from './device-registration.service';
 export {
+  CONNECTOR_PLATFORM,
   DevicesService,
   deviceSortFields,
+  type DeviceKind,
+  type DeviceReach,
   deviceStatusActions,
   type DeviceListQuery,
   type DeviceStats,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '@fleetgate/devices';
 import { DeviceAuthController } from './device-auth.controller';
-import { DevicesController } from './devices.controller';
+import { ContainersController, DevicesController } from './devices.controller';
 import { StatsController } from './stats.controller';
 
-@Module({ imports: [DevicesModule], controllers: [DeviceAuthController, DevicesController, StatsController] })
+@Module({ imports: [DevicesModule], controllers: [DeviceAuthController, DevicesController, ContainersController, StatsController] })
 export class DevicesApiModule {}

@@ -205,4 +205,83 @@ describe('devices: list, get and status changes', () => {
     );
     expect((await call(limited, `/api/devices/${waiting.uid}/accept`, 'PATCH')).status).toBe(403);
   });
+
+  describe('containers: devices whose agent runs in connector mode, listed apart', () => {
+    const containerOf = (member: TestMember, overrides: Partial<DeviceDocument> = {}) =>
+      deviceOf(member, {
+        ...overrides,
+        info: { id: 'docker', pretty_name: 'nginx:1.27', version: '0.1.0', arch: 'x86_64', platform: 'connector' },
+      });
+    const send = (member: TestMember, path: string, method: string, body: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method,
+        headers: { authorization: member.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('lists containers under /api/containers only, and devices under /api/devices only', async () => {
+      await deviceOf(owner, { name: 'kitchen-pi' });
+      await containerOf(owner, { name: 'web' });
+      await containerOf(owner, { name: 'db' });
+      await containerOf(await newOwner(api), { name: 'someone-elses' });
+
+      const devices = await call(owner, '/api/devices');
+      expect(devices.headers.get('x-total-count')).toBe('1');
+      expect(await names(devices)).toEqual(['kitchen-pi']);
+
+      const containers = await call(owner, '/api/containers?sort_by=name&order_by=asc');
+      expect(containers.status).toBe(200);
+      expect(containers.headers.get('x-total-count')).toBe('2');
+      expect(await names(containers)).toEqual(['db', 'web']);
+    });
+
+    it('gets, renames, tags, accepts and deletes a container; a plain device is not a container', async () => {
+      const container = await containerOf(owner, { name: 'web' });
+      const device = await deviceOf(owner, { name: 'kitchen-pi' });
+      const path = `/api/containers/${container.uid}`;
+
+      expect((await readJson<DeviceJson>(await call(owner, path))).name).toBe('web');
+      expect((await call(owner, `/api/containers/${device.uid}`)).status).toBe(404);
+      expect((await call(owner, `/api/containers/${device.uid}/accept`, 'PATCH')).status).toBe(404);
+      // ShellHub's device routes reach containers too (a session's device may be one).
+      expect((await call(owner, `/api/devices/${container.uid}`)).status).toBe(200);
+
+      expect((await send(owner, path, 'PUT', { name: 'frontend' })).status).toBe(200);
+      expect((await send(owner, `${path}/tags`, 'POST', { tag: 'prod' })).status).toBe(200);
+      expect((await send(owner, `${path}/tags`, 'PUT', { tags: ['prod', 'europe'] })).status).toBe(200);
+      expect((await call(owner, `${path}/tags/europe`, 'DELETE')).status).toBe(200);
+      expect((await call(owner, `${path}/accept`, 'PATCH')).status).toBe(200);
+      const changed = await readJson<DeviceJson & { tags: string[] }>(await call(owner, path));
+      expect(changed).toMatchObject({ name: 'frontend', status: 'accepted', tags: ['prod'] });
+
+      expect((await call(owner, path, 'DELETE')).status).toBe(200);
+      expect((await call(owner, path)).status).toBe(404);
+      expect((await call(owner, `/api/devices/${device.uid}`)).status).toBe(200);
+    });
+
+    it('applies the role matrix and hides another namespace’s containers', async () => {
+      const container = await containerOf(owner, { name: 'web' });
+      const path = `/api/containers/${container.uid}`;
+      const observer = await newMember(api, owner.tenantId, 'observer');
+      const operator = await newMember(api, owner.tenantId, 'operator');
+      const administrator = await newMember(api, owner.tenantId, 'administrator');
+      const stranger = await newOwner(api);
+
+      expect((await call(observer, '/api/containers')).status).toBe(200);
+      expect((await call(observer, path)).status).toBe(200);
+      expect((await send(observer, path, 'PUT', { name: 'renamed' })).status).toBe(403);
+      expect((await send(observer, `${path}/tags`, 'POST', { tag: 'prod' })).status).toBe(403);
+      expect((await call(observer, `${path}/accept`, 'PATCH')).status).toBe(403);
+      expect((await call(operator, path, 'DELETE')).status).toBe(403);
+      expect((await send(operator, `${path}/tags`, 'POST', { tag: 'prod' })).status).toBe(200);
+      expect((await call(operator, `${path}/accept`, 'PATCH')).status).toBe(200);
+
+      expect((await call(stranger, path)).status).toBe(404);
+      expect((await call(stranger, path, 'DELETE')).status).toBe(404);
+      expect(await names(await call(stranger, '/api/containers'))).toEqual([]);
+      expect((await fetch(`${api.url}/api/containers`)).status).toBe(401);
+
+      expect((await call(administrator, path, 'DELETE')).status).toBe(200);
+    });
+  });
 });
