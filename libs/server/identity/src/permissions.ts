@@ -18,6 +18,9 @@ export enum Permission {
   FirewallCreate = 'firewall:create',
   FirewallEdit = 'firewall:edit',
   FirewallRemove = 'firewall:remove',
+  ConnectorSet = 'connector:set',
+  ConnectorUpdate = 'connector:update',
+  ConnectorDelete = 'connector:delete',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -40,6 +43,9 @@ const minimumRole: Record<Permission, MemberRole> = {
   [Permission.FirewallCreate]: 'administrator',
   [Permission.FirewallEdit]: 'administrator',
   [Permission.FirewallRemove]: 'administrator',
+  [Permission.ConnectorSet]: 'administrator',
+  [Permission.ConnectorUpdate]: 'administrator',
+  [Permission.ConnectorDelete]: 'administrator',
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {
