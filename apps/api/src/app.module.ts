@@ -14,6 +14,7 @@ import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { SystemModule } from './app/system/system.module';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
+import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         NamespacesApiModule.forRoot(config.members),
         MembersApiModule.forRoot(config.members),
         AnnouncementsApiModule,
+        ConnectorsApiModule.forRoot(config.connectors),
       ],
     };
   }

@@ -28,3 +28,5 @@ export * from './schemas/firewall-rule.schema';
 export { FirewallRulesRepository } from './repositories/firewall-rules.repository';
 export * from './schemas/announcement.schema';
 export { AnnouncementsRepository } from './repositories/announcements.repository';
+export * from './schemas/connector.schema';
+export { ConnectorsRepository } from './repositories/connectors.repository';

@@ -6,6 +6,7 @@ import { MEMBERSHIP_MODEL, membershipSchema } from './schemas/membership.schema'
 import { PUBLIC_KEY_MODEL, publicKeySchema } from './schemas/public-key.schema';
 import { FIREWALL_RULE_MODEL, firewallRuleSchema } from './schemas/firewall-rule.schema';
 import { ANNOUNCEMENT_MODEL, announcementSchema } from './schemas/announcement.schema';
+import { CONNECTOR_MODEL, connectorSchema } from './schemas/connector.schema';
 
 export const modelDefinitions: ModelDefinition[] = [
   { name: USER_MODEL, schema: userSchema },
@@ -15,4 +16,5 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: PUBLIC_KEY_MODEL, schema: publicKeySchema },
   { name: FIREWALL_RULE_MODEL, schema: firewallRuleSchema },
   { name: ANNOUNCEMENT_MODEL, schema: announcementSchema },
+  { name: CONNECTOR_MODEL, schema: connectorSchema },
 ];

@@ -36,4 +36,9 @@ export class AppException extends Error {
   static conflict(message: string, details?: unknown): AppException {
     return new AppException(ErrorCode.Conflict, message, details);
   }
+
+  /** A service the platform depends on (a tenant's Docker engine, Stripe) did not answer: 502. */
+  static upstreamUnavailable(message: string): AppException {
+    return new AppException(ErrorCode.UpstreamUnavailable, message);
+  }
 }

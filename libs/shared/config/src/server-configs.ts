@@ -77,6 +77,11 @@ export const apiConfigSchema = z
     MEMBERS_AUTO_ACCEPT: z.enum(['true', 'false']).default('false'),
     /** Longest login lockout per (client address, user), in minutes; 0 turns lockouts off (ShellHub default 60). */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+    /**
+     * Whether connectors may point at loopback, private and link-local addresses. Off by default: the API would
+     * otherwise let any tenant probe the platform's own network (server-side request forgery).
+     */
+    CONNECTOR_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
   })
   .transform((env) => ({
     ...commonSection(env),
@@ -90,6 +95,7 @@ export const apiConfigSchema = z
       invitationBaseUrl: env.PUBLIC_UI_URL.replace(/\/+$/, ''),
     },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    connectors: { allowPrivateAddresses: env.CONNECTOR_ALLOW_PRIVATE_ADDRESSES === 'true' },
   }));
 
 export const sshConfigSchema = z
