@@ -1,5 +1,7 @@
 import { ConfigValidationError, loadAgentCommandLine, readProcessEnvironment } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
+import Docker from 'dockerode';
+import { ConnectorRunner } from '@fleetgate/agent-connector';
 import { AgentRunner } from '@fleetgate/agent-device';
 import { createLogger } from '@fleetgate/logging';
 
@@ -24,7 +26,17 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ service: 'agent', level: commandLine.config.log.level });
-  const runner = new AgentRunner(commandLine.config, FLEETGATE_VERSION, logger);
+  const { config } = commandLine;
+  const runner =
+    config.mode === 'connector'
+      ? new ConnectorRunner({
+          config,
+          version: FLEETGATE_VERSION,
+          logger,
+          docker: new Docker({ socketPath: config.connector.dockerSocket }),
+          keysDirectory: config.connector.keysDirectory,
+        })
+      : new AgentRunner(config, FLEETGATE_VERSION, logger);
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ event: 'stopping', signal }, 'agent stopping');
     runner.stop();

@@ -1,12 +1,27 @@
 import type { AgentConfig } from '@fleetgate/config';
 import type { Logger } from '@fleetgate/logging';
-import { DeviceSshServer } from '@fleetgate/agent-ssh-server';
+import type { Duplex } from 'node:stream';
+import { DeviceSshServer, type DeviceSshServerOptions } from '@fleetgate/agent-ssh-server';
 import { toWebSocketUrl } from '@fleetgate/tunnel';
 import { Backoff } from './backoff';
-import { detectDeviceIdentity } from './device-identity';
+import { detectDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { loadOrCreateDeviceKey } from './key-store';
 import { fetchServerInfo, registerDevice, type Registration } from './registration';
 import { TunnelClient } from './tunnel-client';
+
+/** Serves the SSH connections the gateway opens through the tunnel. */
+export interface SessionServer {
+  serve(stream: Duplex): void;
+}
+
+export interface AgentRunnerOptions {
+  /** Who registers: this machine unless given (connector mode registers each container as its own device). */
+  identity?: DeviceIdentity;
+  /** Where the device key lives; the configured path unless given. */
+  privateKeyPath?: string;
+  /** What serves sessions: this machine's SSH server (real PTYs, local accounts) unless given. */
+  createSessionServer?: (options: Omit<DeviceSshServerOptions, 'sftpServerPath'>) => SessionServer;
+}
 
 /** A tunnel that stayed up this long was healthy: the next failure starts the backoff from the bottom again. */
 const HEALTHY_CONNECTION_MS = 60_000;
@@ -24,24 +39,39 @@ export class AgentRunner {
     private readonly config: AgentConfig,
     private readonly version: string,
     private readonly logger: Logger,
+    private readonly options: AgentRunnerOptions = {},
   ) {}
 
   async run(): Promise<void> {
-    const key = await loadOrCreateDeviceKey(this.config.privateKeyPath);
-    const identity = await detectDeviceIdentity(this.version, {
-      hostname: this.config.preferredHostname,
-      identity: this.config.preferredIdentity,
-    });
+    const key = await loadOrCreateDeviceKey(this.options.privateKeyPath ?? this.config.privateKeyPath);
+    const identity =
+      this.options.identity ??
+      (await detectDeviceIdentity(this.version, {
+        hostname: this.config.preferredHostname,
+        identity: this.config.preferredIdentity,
+      }));
     let registration: Registration | null = null;
     let assertionKey: string | null = null;
-    const sshServer = new DeviceSshServer({
+    const createSessionServer =
+      this.options.createSessionServer ?? ((options) => new DeviceSshServer(options));
+    const sshServer = createSessionServer({
       hostKeyPem: key.privateKeyPem,
       deviceUid: () => registration?.uid ?? '',
       deviceName: () => registration?.name ?? identity.hostname,
       assertionKey: () => assertionKey,
       logger: this.logger,
     });
-    this.logger.info({ event: 'ready', server: this.config.serverAddress, tenantId: this.config.tenantId, mac: identity.mac, hostname: identity.hostname, newKey: key.created }, 'agent ready');
+    this.logger.info(
+      {
+        event: 'ready',
+        server: this.config.serverAddress,
+        tenantId: this.config.tenantId,
+        mac: identity.mac,
+        hostname: identity.hostname,
+        newKey: key.created,
+      },
+      'agent ready',
+    );
 
     const backoff = new Backoff();
     while (!this.stopped) {
@@ -51,12 +81,17 @@ export class AgentRunner {
           tenantId: this.config.tenantId,
           publicKeyPem: key.publicKeyPem,
           identity,
-          preferredHostname: this.config.preferredHostname,
+          preferredHostname: this.options.identity?.hostname ?? this.config.preferredHostname,
         });
         const info = await fetchServerInfo(this.config.serverAddress);
         const tunnelUrl = info.endpoints.tunnel ?? toWebSocketUrl(this.config.serverAddress);
         this.logger.info(
-          { event: 'registered', uid: registration.uid, name: registration.name, namespace: registration.namespace },
+          {
+            event: 'registered',
+            uid: registration.uid,
+            name: registration.name,
+            namespace: registration.namespace,
+          },
           `registered as ${registration.namespace}.${registration.name}; reach it with: ssh <user>@${registration.namespace}.${registration.name}@${(info.endpoints.ssh ?? '').replace(/:(\d+)$/, ' -p $1')}`,
         );
         this.tunnel = new TunnelClient({
@@ -70,7 +105,10 @@ export class AgentRunner {
         const outcome = await this.tunnel.run();
         this.logger.warn({ event: 'tunnel-down', reason: outcome.reason }, 'tunnel down');
       } catch (error) {
-        this.logger.warn({ event: 'connect-failed', err: error instanceof Error ? error.message : String(error) }, 'could not reach the server');
+        this.logger.warn(
+          { event: 'connect-failed', err: error instanceof Error ? error.message : String(error) },
+          'could not reach the server',
+        );
       }
       if (this.stopped) break;
       if (Date.now() - startedAt > HEALTHY_CONNECTION_MS) backoff.reset();

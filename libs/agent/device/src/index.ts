@@ -9,4 +9,4 @@ export {
 export { Backoff } from './backoff';
 export { registerDevice, fetchServerInfo, type Registration, type ServerInfo } from './registration';
 export { TunnelClient, type TunnelClientOptions } from './tunnel-client';
-export { AgentRunner } from './agent-runner';
+export { AgentRunner, type AgentRunnerOptions, type SessionServer } from './agent-runner';

@@ -3,8 +3,8 @@ import { connect as connectTcp } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { type AuthContext, type Connection, Server, type ServerChannel, type Session } from 'ssh2';
-import { decodeInnerCredential, verifySessionAssertion } from '@fleetgate/tunnel';
 import type { Logger } from '@fleetgate/logging';
+import { AssertionGate } from './assertion-gate';
 import { findLocalAccount, type LocalAccount, shadowHashOf } from './local-accounts';
 import { ProcessLauncher, type PtySize } from './process-launcher';
 import { acceptsClientVariable, sessionEnvironment } from './session-environment';
@@ -21,7 +21,11 @@ export interface DeviceSshServerOptions {
   sftpServerPath?: string;
 }
 
-const SFTP_SERVER_CANDIDATES = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/lib/ssh/sftp-server'];
+const SFTP_SERVER_CANDIDATES = [
+  '/usr/lib/openssh/sftp-server',
+  '/usr/libexec/openssh/sftp-server',
+  '/usr/lib/ssh/sftp-server',
+];
 
 /**
  * The device-side SSH server. It never listens on a network port: it serves only streams that arrive through the
@@ -30,11 +34,13 @@ const SFTP_SERVER_CANDIDATES = ['/usr/lib/openssh/sftp-server', '/usr/libexec/op
 export class DeviceSshServer {
   private readonly server: Server;
   private readonly launcher = new ProcessLauncher();
-  /** Assertion ids already used, until they expire: an assertion opens one login only. */
-  private readonly usedAssertions = new Map<string, number>();
+  private readonly gate: AssertionGate;
 
   constructor(private readonly options: DeviceSshServerOptions) {
-    this.server = new Server({ hostKeys: [options.hostKeyPem], ident: 'Fleetgate-agent' }, (client) => this.accept(client));
+    this.gate = new AssertionGate(options.deviceUid, options.assertionKey);
+    this.server = new Server({ hostKeys: [options.hostKeyPem], ident: 'Fleetgate-agent' }, (client) =>
+      this.accept(client),
+    );
   }
 
   serve(stream: Duplex): void {
@@ -43,7 +49,9 @@ export class DeviceSshServer {
 
   private accept(client: Connection): void {
     let account: LocalAccount | null = null;
-    client.on('error', (error) => this.options.logger.debug({ err: error.message }, 'gateway connection error'));
+    client.on('error', (error) =>
+      this.options.logger.debug({ err: error.message }, 'gateway connection error'),
+    );
     client.on('authentication', (context) => {
       void this.authenticate(context).then((authenticated) => {
         if (authenticated) {
@@ -75,26 +83,20 @@ export class DeviceSshServer {
 
   private async authenticate(context: AuthContext): Promise<LocalAccount | null> {
     if (context.method !== 'password') return null;
-    const key = this.options.assertionKey();
-    if (!key) return null;
-    const { assertion, password } = decodeInnerCredential(context.password);
-    const claims = verifySessionAssertion(key, assertion, { device: this.options.deviceUid(), user: context.username });
-    if (!claims || this.usedAssertions.has(claims.jti)) return null;
-    this.rememberAssertion(claims.jti, claims.exp);
+    const admitted = this.gate.admit(context.username, context.password);
+    if (!admitted) return null;
+    const { assertion: claims, password } = admitted;
     const account = await findLocalAccount(context.username).catch(() => null);
     if (!account) return null;
     if (claims.method === 'password') {
       const hash = await shadowHashOf(account.name).catch(() => null);
       if (!(await verifyShadowPassword(password ?? '', hash))) return null;
     }
-    this.options.logger.info({ event: 'login', user: account.name, session: claims.session, method: claims.method }, 'session opened');
+    this.options.logger.info(
+      { event: 'login', user: account.name, session: claims.session, method: claims.method },
+      'session opened',
+    );
     return account;
-  }
-
-  private rememberAssertion(id: string, expiresAt: number): void {
-    const now = Date.now() / 1000;
-    for (const [used, expiry] of this.usedAssertions) if (expiry < now) this.usedAssertions.delete(used);
-    this.usedAssertions.set(id, expiresAt);
   }
 
   private handleSession(session: Session, account: LocalAccount): void {
@@ -142,14 +144,19 @@ export class DeviceSshServer {
     session.on('shell', (accept) => run(accept(), [account.shell, '-l']));
     session.on('exec', (accept, _reject, info) => run(accept(), [account.shell, '-c', info.command]));
     session.on('subsystem', (accept, reject, info) => {
-      const sftpServer = this.options.sftpServerPath ?? SFTP_SERVER_CANDIDATES.find((path) => existsSync(path));
+      const sftpServer =
+        this.options.sftpServerPath ?? SFTP_SERVER_CANDIDATES.find((path) => existsSync(path));
       if (info.name !== 'sftp' || !sftpServer) return reject();
       terminal = null;
       run(accept(), [sftpServer]);
     });
   }
 
-  private runOnPty(channel: ServerChannel, request: Parameters<ProcessLauncher['spawnPty']>[0], terminal: { term: string; size: PtySize }) {
+  private runOnPty(
+    channel: ServerChannel,
+    request: Parameters<ProcessLauncher['spawnPty']>[0],
+    terminal: { term: string; size: PtySize },
+  ) {
     let child;
     try {
       child = this.launcher.spawnPty(request, terminal.term, terminal.size);
@@ -165,7 +172,9 @@ export class DeviceSshServer {
     });
     channel.on('data', (data: Buffer) => child.write(data.toString('binary')));
     channel.on('close', () => child.kill('SIGHUP'));
-    child.onExit(({ exitCode, signal }) => finish(channel, exitCode, signal ? signalName(signal) : undefined));
+    child.onExit(({ exitCode, signal }) =>
+      finish(channel, exitCode, signal ? signalName(signal) : undefined),
+    );
     return {
       resize: (size: PtySize) => child.resize(size.cols, size.rows),
       signal: (name: string) => child.kill(`SIG${name}`),
@@ -180,19 +189,25 @@ export class DeviceSshServer {
       return this.fail(channel, error);
     }
     const { stdin, stdout, stderr } = child;
-    if (!stdin || !stdout || !stderr) return this.fail(channel, new Error('the program has no standard streams'));
+    if (!stdin || !stdout || !stderr)
+      return this.fail(channel, new Error('the program has no standard streams'));
     child.on('error', (error) => this.fail(channel, error));
     channel.pipe(stdin);
     stdin.on('error', () => undefined);
     stdout.pipe(channel, { end: false });
     stderr.pipe(channel.stderr, { end: false });
     channel.on('close', () => child.exitCode === null && child.kill('SIGHUP'));
-    child.on('close', (code, signal) => finish(channel, code ?? 0, signal ? signal.replace(/^SIG/, '') : undefined));
+    child.on('close', (code, signal) =>
+      finish(channel, code ?? 0, signal ? signal.replace(/^SIG/, '') : undefined),
+    );
     return { resize: null, signal: (name: string) => child.kill(`SIG${name}` as NodeJS.Signals) };
   }
 
   private fail(channel: ServerChannel, error: unknown) {
-    this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not start the program');
+    this.options.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'could not start the program',
+    );
     channel.stderr.write(`fleetgate-agent: ${error instanceof Error ? error.message : String(error)}\r\n`);
     finish(channel, 127);
     return { resize: null, signal: null };

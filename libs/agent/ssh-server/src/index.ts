@@ -1,3 +1,5 @@
 export { DeviceSshServer, type DeviceSshServerOptions } from './device-ssh-server';
 export { findLocalAccount, shadowHashOf, type LocalAccount } from './local-accounts';
 export { verifyShadowPassword } from './shadow-password';
+export { AssertionGate, type AdmittedLogin } from './assertion-gate';
+export { acceptsClientVariable } from './session-environment';

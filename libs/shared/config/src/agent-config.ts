@@ -15,6 +15,9 @@ const agentSettings = {
   FLEETGATE_PREFERRED_IDENTITY: 'identity',
   FLEETGATE_HEARTBEAT_INTERVAL: 'heartbeat-interval',
   FLEETGATE_LOG_LEVEL: 'log-level',
+  FLEETGATE_MODE: 'mode',
+  FLEETGATE_DOCKER_SOCKET: 'docker-socket',
+  FLEETGATE_CONTAINER_KEYS: 'container-keys',
 } as const;
 
 type AgentVariable = keyof typeof agentSettings;
@@ -35,6 +38,10 @@ export const agentConfigSchema = z
     FLEETGATE_PREFERRED_IDENTITY: z.string().min(1).max(64).optional(),
     FLEETGATE_HEARTBEAT_INTERVAL: z.coerce.number().int().min(5).max(600).default(30),
     FLEETGATE_LOG_LEVEL: logLevel,
+    /** `host`: this machine is the device; `connector`: each running container of the local Docker engine is one. */
+    FLEETGATE_MODE: z.enum(['host', 'connector']).default('host'),
+    FLEETGATE_DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+    FLEETGATE_CONTAINER_KEYS: z.string().min(1).default('/var/lib/fleetgate-agent/containers'),
   })
   .transform((env) => ({
     serverAddress: env.FLEETGATE_SERVER_ADDRESS.replace(/\/+$/, ''),
@@ -44,6 +51,8 @@ export const agentConfigSchema = z
     preferredIdentity: env.FLEETGATE_PREFERRED_IDENTITY,
     heartbeatIntervalSeconds: env.FLEETGATE_HEARTBEAT_INTERVAL,
     log: { level: env.FLEETGATE_LOG_LEVEL },
+    mode: env.FLEETGATE_MODE,
+    connector: { dockerSocket: env.FLEETGATE_DOCKER_SOCKET, keysDirectory: env.FLEETGATE_CONTAINER_KEYS },
   }));
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
