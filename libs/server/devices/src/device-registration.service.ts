@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { type PlatformKeys, signDeviceToken } from '@fleetgate/auth';
+import { type PlatformKeys, signDeviceToken, verifyDeviceToken } from '@fleetgate/auth';
 import {
   type DeviceDocument,
   type DeviceInfo,
@@ -37,7 +37,10 @@ export interface DeviceAuthResponse {
 }
 
 /** Fields every registration call overwrites; name and status are set once, when the device is first seen. */
-type ReportedFields = Pick<DeviceDocument, 'identity' | 'info' | 'public_key' | 'last_seen' | 'remote_addr' | 'position'>;
+type ReportedFields = Pick<
+  DeviceDocument,
+  'identity' | 'info' | 'public_key' | 'last_seen' | 'remote_addr' | 'position'
+>;
 
 /** Enough tries to get past a concurrent registration of the same device and a taken name or two. */
 const MAX_UPSERT_ATTEMPTS = 5;
@@ -53,6 +56,24 @@ export class DeviceRegistrationService {
   ) {}
 
   /** Registers a device, or refreshes what it reports if it is known, and issues its token. */
+  /**
+   * `POST /api/auth/ssh`: a ShellHub agent asks the platform to sign a challenge with the ephemeral key its gateway
+   * minted for a login. Fleetgate's gateway logs in to devices with session assertions instead (ADR 0002) and
+   * mints no such keys, so a valid device learns that no key has this fingerprint; anything else is a 401.
+   */
+  async signLoginChallenge(
+    authorization: string | undefined,
+    fingerprint: string,
+  ): Promise<{ signature: string }> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const claims = token ? verifyDeviceToken(this.keys, token) : null;
+    if (!claims) throw AppException.unauthorized('a device token is required');
+    const device = await this.devices.findOne(tenantScope(claims.tenant), { uid: claims.uid });
+    if (!device || device.status === 'removed')
+      throw AppException.unauthorized('the device is not registered');
+    throw AppException.notFound(`login key ${fingerprint}`);
+  }
+
   async register(request: DeviceAuthRequest, remoteAddress: string): Promise<DeviceAuthResponse> {
     const scope = tenantScope(request.tenant_id);
     const initialName = initialDeviceName(request);

@@ -160,4 +160,49 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
     expect(body.code).toBe('validation_failed');
     expect(body.message).toMatch(problem);
   });
+
+  describe('POST /api/auth/ssh', () => {
+    const fingerprint = '48:6e:fc:94:01:01:74:57:eb:57:49:91:15:e4:9c:7a';
+    const challenge = (token: string | null, body: unknown = { fingerprint, data: '{"Username":"pi"}' }) =>
+      fetch(`${api.url}/api/auth/ssh`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+
+    it('answers a registered device that no login key has this fingerprint: Fleetgate’s gateway mints none', async () => {
+      const { token } = await registered(
+        request({ identity: { mac: '00:11:22:33:44:aa' }, hostname: 'ssh-auth' }),
+      );
+      const response = await challenge(token);
+      expect(response.status).toBe(404);
+      expect(await readJson<{ message: string }>(response)).toMatchObject({
+        message: `login key ${fingerprint} not found`,
+      });
+    });
+
+    it('refuses callers without a valid device token, and a removed device', async () => {
+      expect((await challenge(null)).status).toBe(401);
+      expect((await challenge('not-a-token')).status).toBe(401);
+      const { token, uid } = await registered(
+        request({ identity: { mac: '00:11:22:33:44:bb' }, hostname: 'removed' }),
+      );
+      await devices().updateOne({ uid }, { $set: { status: 'removed' } });
+      expect((await challenge(token)).status).toBe(401);
+    });
+
+    it('refuses a malformed fingerprint with a 400', async () => {
+      const { token } = await registered(
+        request({ identity: { mac: '00:11:22:33:44:cc' }, hostname: 'malformed' }),
+      );
+      const response = await challenge(token, { fingerprint: 'SHA256:abc', data: 'x' });
+      expect(response.status).toBe(400);
+      expect(await readJson<{ message: string }>(response)).toMatchObject({
+        message: expect.stringMatching(/fingerprint/),
+      });
+    });
+  });
 });
