@@ -88,9 +88,22 @@ export class FirewallController {
     await this.tags.replaceFilterTags(member.scope, { kind: 'firewall-rule', id }, tags);
   }
 
-  @Delete(':id/tags/:tag')
+  /** The contract's form: the tag in the body. */
+  @Delete(':id/tags')
   @RequirePermission(Permission.FirewallEdit)
   @ApiOperation({ operationId: 'ruleDeleteTag', summary: 'Remove a tag from a rule’s device filter' })
+  @ApiOkResponse({ description: 'Removed.' })
+  async removeTagNamedInBody(
+    @CurrentMember() member: AuthenticatedMember,
+    @Param() { id }: FirewallRuleParamsDto,
+    @Body() { tag }: TagRequestDto,
+  ): Promise<void> {
+    await this.tags.removeFilterTag(member.scope, { kind: 'firewall-rule', id }, tag);
+  }
+
+  @Delete(':id/tags/:tag')
+  @RequirePermission(Permission.FirewallEdit)
+  @ApiOperation({ operationId: 'ruleDeleteTag_1', summary: 'Remove a tag from a rule’s device filter (tag in the path)' })
   @ApiOkResponse({ description: 'Removed.' })
   async removeTag(@CurrentMember() member: AuthenticatedMember, @Param() { id, tag }: FirewallRuleTagParamsDto): Promise<void> {
     await this.tags.removeFilterTag(member.scope, { kind: 'firewall-rule', id }, tag);

@@ -178,6 +178,12 @@ describe('public key and firewall rule updates and their tag filters', () => {
     expect((await call(owner, 'POST', `${path}/tags`, { tag: 'garage' })).status).toBe(200);
     expect(await readJson(await call(owner, 'GET', path))).toMatchObject({ filter: { tags: ['kitchen', 'garage'] } });
     expect((await call(owner, 'DELETE', `${path}/tags/kitchen`)).status).toBe(200);
+    expect((await call(owner, 'POST', `${path}/tags`, { tag: 'attic' })).status).toBe(200);
+    // The contract's form names the tag in the body.
+    expect((await call(owner, 'DELETE', `${path}/tags`, { tag: 'attic' })).status).toBe(200);
+    expect((await call(owner, 'DELETE', `${path}/tags`, { tag: 'attic' })).status).toBe(404);
+    expect((await call(owner, 'DELETE', `${path}/tags`, {})).status).toBe(400);
+    expect(await readJson(await call(owner, 'GET', path))).toMatchObject({ filter: { tags: ['garage'] } });
     expect((await call(owner, 'PUT', `${path}/tags`, { tags: [] })).status).toBe(400);
     expect((await call(owner, 'GET', '/api/firewall/rules/123')).status).toBe(400);
     expect((await call(await newOwner(api), 'POST', `${path}/tags`, { tag: 'attic' })).status).toBe(404);
