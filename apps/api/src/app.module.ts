@@ -10,6 +10,7 @@ import { DevicesApiModule } from './app/devices/devices-api.module';
 import { FirewallApiModule } from './app/firewall/firewall-api.module';
 import { TagsApiModule } from './app/tags/tags-api.module';
 import { MembersApiModule } from './app/members/members-api.module';
+import { MfaApiModule } from './app/mfa/mfa-api.module';
 import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { SystemModule } from './app/system/system.module';
@@ -31,6 +32,7 @@ export class AppModule {
         LoginLockoutModule.forRoot(config.loginLockout),
         SystemModule.forRoot(config.publicEndpoints),
         AuthApiModule,
+        MfaApiModule,
         DevicesApiModule,
         PublicKeysApiModule,
         FirewallApiModule,

@@ -3,6 +3,8 @@ import { AccountsModule } from './accounts.module';
 import { LoginService } from './login.service';
 import { MemberAuthenticationService } from './member-authentication.service';
 import { MemberGuard, UserGuard } from './member.guard';
+import { MfaStateRepository } from './mfa-state.repository';
+import { MfaService } from './mfa.service';
 
 /**
  * Login and the member guard. Global, so that any feature module's controllers can use `@Authenticated()`.
@@ -11,7 +13,7 @@ import { MemberGuard, UserGuard } from './member.guard';
 @Global()
 @Module({
   imports: [AccountsModule],
-  providers: [LoginService, MemberAuthenticationService, MemberGuard, UserGuard],
-  exports: [AccountsModule, LoginService, MemberAuthenticationService, MemberGuard, UserGuard],
+  providers: [LoginService, MemberAuthenticationService, MemberGuard, UserGuard, MfaStateRepository, MfaService],
+  exports: [AccountsModule, LoginService, MemberAuthenticationService, MemberGuard, UserGuard, MfaService],
 })
 export class IdentityModule {}

@@ -16,3 +16,16 @@ export { MemberGuard, UserGuard } from './member.guard';
 export { Authenticated, AuthenticatedUserOnly, CurrentMember, CurrentUser, RequirePermission } from './member.decorators';
 export { Clock } from './clock';
 export { LoginLockoutModule, LoginLockoutService, type LoginLockoutOptions } from './login-lockout.service';
+export {
+  MFA_ISSUER,
+  MFA_RESET_MAIN_EMAIL_TEMPLATE,
+  MFA_RESET_RECOVERY_EMAIL_TEMPLATE,
+  MfaService,
+  type MfaAuthRequest,
+  type MfaCredentials,
+  type MfaDisableRequest,
+  type MfaEnableRequest,
+  type MfaRecoverRequest,
+  type MfaRecoveryLogin,
+  type MfaResetRequest,
+} from './mfa.service';

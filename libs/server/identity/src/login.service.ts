@@ -12,6 +12,7 @@ import { ErrorCode } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
 import { Clock } from './clock';
 import { LoginLockoutService } from './login-lockout.service';
+import { MfaStateRepository } from './mfa-state.repository';
 import { PasswordHashingService } from './password-hashing.service';
 import { PLATFORM_KEYS } from './platform-keys.module';
 
@@ -46,6 +47,7 @@ export class LoginService {
     private readonly passwords: PasswordHashingService,
     private readonly lockouts: LoginLockoutService,
     private readonly clock: Clock,
+    private readonly mfaState: MfaStateRepository,
   ) {}
 
   /**
@@ -68,11 +70,28 @@ export class LoginService {
         'X-Account-Lockout': '0',
       });
     }
-    await this.lockouts.reset(clientAddress, subject);
+    // With MFA the login succeeds only at the second step, which resets the failures then: resetting them here would
+    // let whoever knows the password guess codes without end, a few between password logins.
+    if (!user.mfa?.enabled) await this.lockouts.reset(clientAddress, subject);
     // Told only to whoever knows the password, so it reveals nothing about which accounts exist.
     if (user.status === 'not-confirmed') throw AppException.forbidden('the account is not confirmed yet');
 
-    // The user enters the first namespace they joined; MFA and a preferred namespace are later work.
+    // ShellHub's step 6: the password alone is not enough; the client finishes with POST /api/user/mfa/auth.
+    if (user.mfa?.enabled) {
+      const mfaToken = await this.mfaState.issueToken(user.id);
+      throw new AppException(ErrorCode.Unauthorized, 'a code from the authenticator app is required', undefined, {
+        'X-Account-Lockout': '0',
+        'X-MFA-Token': mfaToken,
+      });
+    }
+    return this.loginResponseFor(user);
+  }
+
+  /**
+   * The login response of a user who has proved who they are (password, and MFA when enabled). The user enters
+   * the first namespace they joined; a preferred namespace is later work.
+   */
+  async loginResponseFor(user: UserDocument): Promise<LoginResponse> {
     const [membership] = await this.memberships.findAcceptedOfUserUnscoped(user.id);
     return this.sessionOf(user, membership ?? null);
   }
@@ -109,7 +128,7 @@ export class LoginService {
   private sessionOf(user: UserDocument, membership: MembershipDocument | null): LoginResponse {
     const tenant = membership?.tenant_id ?? '';
     return {
-      token: signUserToken(this.keys, { id: user.id, username: user.username, tenantId: tenant, mfa: false }),
+      token: signUserToken(this.keys, { id: user.id, username: user.username, tenantId: tenant, mfa: user.mfa?.enabled ?? false }),
       user: user.username,
       name: user.name,
       id: user.id,
@@ -123,7 +142,7 @@ export class LoginService {
   }
 
   /** 429 with ShellHub's `X-Account-Lockout`: when the lockout ends, in unix seconds. */
-  private lockedOut(untilMs: number): AppException {
+  lockedOut(untilMs: number): AppException {
     const seconds = Math.ceil(untilMs / 1000);
     const wait = Math.max(1, seconds - Math.floor(this.clock.now() / 1000));
     return new AppException(

@@ -20,10 +20,23 @@ const lockoutHeader = {
   },
 } as const;
 
+const loginHeaders = {
+  ...lockoutHeader,
+  'X-MFA-Token': {
+    description: 'Empty, except on the 401 of a right password for a user with MFA: the token for /api/user/mfa/auth.',
+    schema: { type: 'string' },
+  },
+} as const;
+
 @ApiTags('auth')
-@ApiOkResponse({ type: LoginResponseDto, headers: lockoutHeader })
+@ApiOkResponse({ type: LoginResponseDto, headers: loginHeaders })
 @ApiBadRequestResponse({ description: 'A field is missing or malformed.' })
-@ApiUnauthorizedResponse({ description: 'Wrong username or password.', headers: lockoutHeader })
+@ApiUnauthorizedResponse({
+  description:
+    'Wrong username or password; or, with X-MFA-Token set, the password was right and the user has MFA: finish ' +
+    'with POST /api/user/mfa/auth.',
+  headers: loginHeaders,
+})
 @ApiTooManyRequestsResponse({
   description:
     'Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … ' +
@@ -38,6 +51,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('X-Account-Lockout', '0')
+  // ShellHub sets it on every login response; the MFA step replaces it with the token.
+  @Header('X-MFA-Token', '')
   @ApiOperation({ operationId: 'login', summary: 'Log in with a username or e-mail address and a password' })
   login(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
     return this.logins.login(body, clientAddress);
@@ -46,6 +61,8 @@ export class AuthController {
   @Post('auth/user')
   @HttpCode(HttpStatus.OK)
   @Header('X-Account-Lockout', '0')
+  // ShellHub sets it on every login response; the MFA step replaces it with the token.
+  @Header('X-MFA-Token', '')
   @ApiOperation({ operationId: 'authUser', summary: 'Alias of POST /api/login' })
   authUser(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
     return this.logins.login(body, clientAddress);
