@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { authenticator } from 'otplib';
+import { type PlatformKeys, SecretBox } from '@fleetgate/auth';
 import { type UserDocument, UsersRepository } from '@fleetgate/data-access';
 import { EmailJobName, ErrorCode, QueueName } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
@@ -9,6 +10,7 @@ import { Clock } from './clock';
 import { LoginLockoutService } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
+import { PLATFORM_KEYS } from './platform-keys.module';
 
 /** The issuer authenticator apps show next to the account. */
 export const MFA_ISSUER = 'Fleetgate';
@@ -96,6 +98,8 @@ function sameHash(left: string, right: string): boolean {
  */
 @Injectable()
 export class MfaService {
+  private readonly secrets: SecretBox;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly logins: LoginService,
@@ -103,7 +107,11 @@ export class MfaService {
     private readonly state: MfaStateRepository,
     private readonly queue: QueueProducer,
     private readonly clock: Clock,
-  ) {}
+    @Inject(PLATFORM_KEYS) keys: PlatformKeys,
+  ) {
+    // The secret must be readable to check codes, so it cannot be hashed: it is sealed instead.
+    this.secrets = new SecretBox(keys, 'mfa-totp-secret');
+  }
 
   /** New credentials for the caller to confirm with `enable`; nothing is stored yet. */
   async generate(userId: string): Promise<MfaCredentials> {
@@ -135,7 +143,7 @@ export class MfaService {
       $set: {
         mfa: {
           enabled: true,
-          secret: request.secret,
+          secret: this.secrets.seal(request.secret),
           recovery_codes: [...new Set(request.recovery_codes.map(hashRecoveryCode))],
         },
       },
@@ -151,7 +159,7 @@ export class MfaService {
     if (!user?.mfa?.enabled || user.status !== 'confirmed') {
       throw AppException.unauthorized('invalid or expired MFA token');
     }
-    if (!(await this.verifyTotp(user.id, user.mfa.secret, request.code))) {
+    if (!(await this.verifyTotp(user.id, this.secrets.open(user.mfa.secret), request.code))) {
       return this.refuse(clientAddress, user.id, this.invalidCode());
     }
     // Single use: of two requests racing with one token, only the one that removes it logs in.
@@ -198,7 +206,7 @@ export class MfaService {
     if (!user.mfa?.enabled) throw AppException.validation('MFA is not enabled');
     await this.ensureNotLocked(clientAddress, user.id);
 
-    let proved = request.code ? await this.verifyTotp(user.id, user.mfa.secret, request.code) : false;
+    let proved = request.code ? await this.verifyTotp(user.id, this.secrets.open(user.mfa.secret), request.code) : false;
     if (!proved && request.recovery_code) {
       const hash = hashRecoveryCode(request.recovery_code);
       const stillStored = user.mfa.recovery_codes.includes(hash);

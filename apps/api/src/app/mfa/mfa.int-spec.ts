@@ -176,7 +176,10 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
 
     expect((await call(user.authorization, '/api/user/mfa/enable', 'PUT', body)).status).toBe(200);
     const stored = await storedUser(user.userId);
-    expect(stored?.mfa).toMatchObject({ enabled: true, secret: credentials.secret });
+    expect(stored?.mfa?.enabled).toBe(true);
+    // Sealed at rest: a database dump does not give away anyone's second factor.
+    expect(stored?.mfa?.secret).toMatch(/^v1:/);
+    expect(stored?.mfa?.secret).not.toContain(credentials.secret);
     expect(stored?.mfa?.recovery_codes).toHaveLength(6);
     expect(stored?.mfa?.recovery_codes).not.toContain(credentials.recovery_codes[0]);
     expect(stored?.mfa?.recovery_codes).toContain(
@@ -193,7 +196,7 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
       recovery_codes: again.recovery_codes,
     });
     expect(overwrite.status).toBe(403);
-    expect((await storedUser(user.userId))?.mfa?.secret).toBe(credentials.secret);
+    expect((await storedUser(user.userId))?.mfa?.secret).toBe(stored?.mfa?.secret);
   });
 
   it('answers a right password of an MFA user with 401 and X-MFA-Token; /mfa/auth finishes the login', async () => {
