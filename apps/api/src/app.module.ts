@@ -5,6 +5,7 @@ import { IdentityModule, LoginLockoutModule, PlatformKeysModule } from '@fleetga
 import { GeoIpModule } from '@fleetgate/geoip';
 import { LoggingModule } from '@fleetgate/observability';
 import { QueueModule } from '@fleetgate/queue';
+import { ApiKeysApiModule } from './app/api-keys/api-keys-api.module';
 import { AuthApiModule } from './app/auth/auth-api.module';
 import { DevicesApiModule } from './app/devices/devices-api.module';
 import { FirewallApiModule } from './app/firewall/firewall-api.module';
@@ -37,6 +38,7 @@ export class AppModule {
         PublicKeysApiModule,
         FirewallApiModule,
         TagsApiModule,
+        ApiKeysApiModule,
         // After any module with static `api/namespaces/<word>` routes (API keys), which `:tenant` would shadow.
         NamespacesApiModule.forRoot(config.members),
         MembersApiModule.forRoot(config.members),

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { modelDefinitions } from './models';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 import { AnnouncementsRepository } from './repositories/announcements.repository';
+import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { ConnectorsRepository } from './repositories/connectors.repository';
 import { DevicePresenceRepository } from './repositories/device-presence.repository';
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
@@ -21,6 +22,7 @@ export interface DataAccessOptions {
 /** Every repository, provided once for the whole application. */
 const repositories = [
   AnnouncementsRepository,
+  ApiKeysRepository,
   ConnectorsRepository,
   DevicesRepository,
   DevicePresenceRepository,

@@ -30,3 +30,5 @@ export * from './schemas/announcement.schema';
 export { AnnouncementsRepository } from './repositories/announcements.repository';
 export * from './schemas/connector.schema';
 export { ConnectorsRepository } from './repositories/connectors.repository';
+export * from './schemas/api-key.schema';
+export { ApiKeysRepository } from './repositories/api-keys.repository';

@@ -7,6 +7,7 @@ import { PUBLIC_KEY_MODEL, publicKeySchema } from './schemas/public-key.schema';
 import { FIREWALL_RULE_MODEL, firewallRuleSchema } from './schemas/firewall-rule.schema';
 import { ANNOUNCEMENT_MODEL, announcementSchema } from './schemas/announcement.schema';
 import { CONNECTOR_MODEL, connectorSchema } from './schemas/connector.schema';
+import { API_KEY_MODEL, apiKeySchema } from './schemas/api-key.schema';
 
 export const modelDefinitions: ModelDefinition[] = [
   { name: USER_MODEL, schema: userSchema },
@@ -17,4 +18,5 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: FIREWALL_RULE_MODEL, schema: firewallRuleSchema },
   { name: ANNOUNCEMENT_MODEL, schema: announcementSchema },
   { name: CONNECTOR_MODEL, schema: connectorSchema },
+  { name: API_KEY_MODEL, schema: apiKeySchema },
 ];

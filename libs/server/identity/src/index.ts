@@ -5,15 +5,23 @@ export { NAMESPACE_NAME_PATTERN, PASSWORD_LENGTH, USERNAME_PATTERN } from './acc
 export { AccountSeedService, type AccountSeedRequest, type AccountSeedResult } from './account-seed.service';
 export { LoginService, type LoginCredentials, type LoginResponse } from './login.service';
 export { PasswordHashingService } from './password-hashing.service';
-export { Permission, roleAllows, roleHasAuthorityOver } from './permissions';
+export { Permission, apiKeyAllows, lowerRole, roleAllows, roleHasAuthorityOver } from './permissions';
 export {
   MemberAuthenticationService,
   type AuthenticatedMember,
   type AuthenticatedUser,
   type MemberCredentials,
 } from './member-authentication.service';
-export { MemberGuard, UserGuard } from './member.guard';
-export { Authenticated, AuthenticatedUserOnly, CurrentMember, CurrentUser, RequirePermission } from './member.decorators';
+export { MemberGuard, UserGuard, type ApiKeyAccess } from './member.guard';
+export {
+  ApiKeyAccessible,
+  Authenticated,
+  AuthenticatedUserOnly,
+  CurrentMember,
+  CurrentUser,
+  RequirePermission,
+  type AuthenticatedOptions,
+} from './member.decorators';
 export { Clock } from './clock';
 export { LoginLockoutModule, LoginLockoutService, type LoginLockoutOptions } from './login-lockout.service';
 export {

@@ -21,35 +21,67 @@ export enum Permission {
   ConnectorSet = 'connector:set',
   ConnectorUpdate = 'connector:update',
   ConnectorDelete = 'connector:delete',
+  APIKeyCreate = 'api_key:create',
+  APIKeyUpdate = 'api_key:update',
+  APIKeyDelete = 'api_key:delete',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
 
-/** In v0.17.1 every permission belongs to one role and all roles above it, so the matrix is a minimum role each. */
-const minimumRole: Record<Permission, MemberRole> = {
-  [Permission.DeviceAccept]: 'operator',
-  [Permission.PublicKeyCreate]: 'administrator',
-  [Permission.NamespaceUpdate]: 'administrator',
-  [Permission.NamespaceEnableSessionRecord]: 'administrator',
-  [Permission.NamespaceAddMember]: 'administrator',
-  [Permission.NamespaceEditMember]: 'administrator',
-  [Permission.NamespaceRemoveMember]: 'administrator',
-  [Permission.NamespaceDelete]: 'owner',
-  [Permission.PublicKeyEdit]: 'administrator',
-  [Permission.DeviceUpdate]: 'operator',
-  [Permission.DeviceRemove]: 'administrator',
-  [Permission.DeviceTag]: 'operator',
-  [Permission.TagEdit]: 'operator',
-  [Permission.FirewallCreate]: 'administrator',
-  [Permission.FirewallEdit]: 'administrator',
-  [Permission.FirewallRemove]: 'administrator',
-  [Permission.ConnectorSet]: 'administrator',
-  [Permission.ConnectorUpdate]: 'administrator',
-  [Permission.ConnectorDelete]: 'administrator',
+/**
+ * Whether a request authenticated with an API key may use a permission: v0.17.1's `BlockAPIKey` (the `K✗` column
+ * of the route inventory). Keys are meant for automation that reads; every mutation v0.17.1 guards is blocked.
+ */
+type ApiKeyUse = 'allowed' | 'blocked';
+
+interface PermissionRule {
+  /** In v0.17.1 every permission belongs to one role and all roles above it, so the matrix is a minimum role each. */
+  minimumRole: MemberRole;
+  apiKey: ApiKeyUse;
+}
+
+/** The one role matrix: who may do what, and whether an API key may do it at all. */
+const rules: Record<Permission, PermissionRule> = {
+  [Permission.DeviceAccept]: { minimumRole: 'operator', apiKey: 'blocked' },
+  [Permission.PublicKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceEnableSessionRecord]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceAddMember]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceEditMember]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceRemoveMember]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.NamespaceDelete]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.PublicKeyEdit]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.DeviceUpdate]: { minimumRole: 'operator', apiKey: 'blocked' },
+  [Permission.DeviceRemove]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.DeviceTag]: { minimumRole: 'operator', apiKey: 'blocked' },
+  [Permission.TagEdit]: { minimumRole: 'operator', apiKey: 'blocked' },
+  // Firewall routes are Cloud-only and absent from the v0.17.1 CE inventory; their mutations are blocked like
+  // every other mutation there.
+  [Permission.FirewallCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.FirewallEdit]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.FirewallRemove]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // Connectors postdate v0.17.1; they hold Docker engine credentials, so keys stay read-only there too.
+  [Permission.ConnectorSet]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.ConnectorUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.ConnectorDelete]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // A key that could mint keys would outlive its own expiry and role; v0.17.1 blocks it.
+  [Permission.APIKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.APIKeyUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.APIKeyDelete]: { minimumRole: 'administrator', apiKey: 'blocked' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {
-  return roleRank[role] >= roleRank[minimumRole[permission]];
+  return roleRank[role] >= roleRank[rules[permission].minimumRole];
+}
+
+/** Whether a request authenticated with an API key may use `permission` (its role is checked separately). */
+export function apiKeyAllows(permission: Permission): boolean {
+  return rules[permission].apiKey === 'allowed';
+}
+
+/** The lower of two roles: what an API key may do when its creator's role has dropped below the key's. */
+export function lowerRole(first: MemberRole, second: MemberRole): MemberRole {
+  return roleRank[first] <= roleRank[second] ? first : second;
 }
 
 /**
