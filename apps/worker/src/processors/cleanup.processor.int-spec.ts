@@ -3,7 +3,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { loadWorkerConfig } from '@fleetgate/config';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
-import { DEVICE_MODEL, FIREWALL_RULE_MODEL, MEMBERSHIP_MODEL, PUBLIC_KEY_MODEL } from '@fleetgate/data-access';
+import {
+  API_KEY_MODEL,
+  apiKeyDigest,
+  CONNECTOR_MODEL,
+  DEVICE_MODEL,
+  FIREWALL_RULE_MODEL,
+  MEMBERSHIP_MODEL,
+  PUBLIC_KEY_MODEL,
+} from '@fleetgate/data-access';
 import { QueueProducer } from '@fleetgate/queue';
 import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
 import { createWorkerApplication } from '../bootstrap';
@@ -38,12 +46,33 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       username: '.*',
       filter: { hostname: '.*' },
     });
+    await context.connection.model(API_KEY_MODEL).create({
+      tenant_id: tenantId,
+      key_digest: apiKeyDigest(randomUUID()),
+      name: 'automation',
+      role: 'observer',
+      created_by: randomUUID(),
+      expires_in: -1,
+    });
+    await context.connection.model(CONNECTOR_MODEL).create({
+      uid: randomUUID(),
+      tenant_id: tenantId,
+      enable: true,
+      address: '192.0.2.10',
+      port: 2375,
+      secure: false,
+      tls: null,
+    });
   };
   const countsOf = async (tenantId: string) => ({
     devices: await context.connection.model(DEVICE_MODEL).countDocuments({ tenant_id: tenantId }),
     publicKeys: await context.connection.model(PUBLIC_KEY_MODEL).countDocuments({ tenant_id: tenantId }),
-    firewallRules: await context.connection.model(FIREWALL_RULE_MODEL).countDocuments({ tenant_id: tenantId }),
+    firewallRules: await context.connection
+      .model(FIREWALL_RULE_MODEL)
+      .countDocuments({ tenant_id: tenantId }),
     memberships: await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: tenantId }),
+    apiKeys: await context.connection.model(API_KEY_MODEL).countDocuments({ tenant_id: tenantId }),
+    connectors: await context.connection.model(CONNECTOR_MODEL).countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
@@ -81,7 +110,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     await context.close();
   });
 
-  it('deletes every device, public key and membership of a deleted namespace, and nothing of another', async () => {
+  it('deletes every device, public key, rule, membership, API key and connector of a deleted namespace, and nothing of another', async () => {
     const deleted = randomUUID();
     const kept = (await persist.namespace(context.connection)).tenant_id;
     await contentsOf(deleted);
@@ -89,9 +118,30 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
 
     const { job, state } = await run({ tenantId: deleted });
     expect(state).toBe('completed');
-    expect(job.returnvalue).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
-    expect(await countsOf(deleted)).toEqual({ devices: 0, publicKeys: 0, firewallRules: 0, memberships: 0 });
-    expect(await countsOf(kept)).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
+    expect(job.returnvalue).toEqual({
+      devices: 2,
+      publicKeys: 1,
+      firewallRules: 1,
+      memberships: 1,
+      apiKeys: 1,
+      connectors: 1,
+    });
+    expect(await countsOf(deleted)).toEqual({
+      devices: 0,
+      publicKeys: 0,
+      firewallRules: 0,
+      memberships: 0,
+      apiKeys: 0,
+      connectors: 0,
+    });
+    expect(await countsOf(kept)).toEqual({
+      devices: 2,
+      publicKeys: 1,
+      firewallRules: 1,
+      memberships: 1,
+      apiKeys: 1,
+      connectors: 1,
+    });
   });
 
   it('is idempotent: a second run for the same tenant finds nothing left', async () => {
@@ -100,7 +150,14 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     expect((await run({ tenantId: deleted }, `first-${deleted}`)).state).toBe('completed');
     const again = await run({ tenantId: deleted }, `second-${deleted}`);
     expect(again.state).toBe('completed');
-    expect(again.job.returnvalue).toEqual({ devices: 0, publicKeys: 0, firewallRules: 0, memberships: 0 });
+    expect(again.job.returnvalue).toEqual({
+      devices: 0,
+      publicKeys: 0,
+      firewallRules: 0,
+      memberships: 0,
+      apiKeys: 0,
+      connectors: 0,
+    });
   });
 
   it('refuses, without retrying, to empty a namespace that still exists', async () => {
@@ -110,7 +167,14 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/still exists/);
-    expect(await countsOf(live)).toEqual({ devices: 2, publicKeys: 1, firewallRules: 1, memberships: 1 });
+    expect(await countsOf(live)).toEqual({
+      devices: 2,
+      publicKeys: 1,
+      firewallRules: 1,
+      memberships: 1,
+      apiKeys: 1,
+      connectors: 1,
+    });
   });
 
   it('fails a job without a tenant id UUID, without retrying', async () => {

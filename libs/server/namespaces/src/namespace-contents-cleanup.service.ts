@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ApiKeysRepository,
+  ConnectorsRepository,
   DevicesRepository,
   FirewallRulesRepository,
   MembershipsRepository,
@@ -14,6 +16,8 @@ export interface NamespaceContentsDeleted {
   publicKeys: number;
   firewallRules: number;
   memberships: number;
+  apiKeys: number;
+  connectors: number;
 }
 
 /**
@@ -28,6 +32,8 @@ export class NamespaceContentsCleanupService {
     private readonly publicKeys: PublicKeysRepository,
     private readonly firewallRules: FirewallRulesRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly connectors: ConnectorsRepository,
   ) {}
 
   async deleteContents(tenantId: string): Promise<NamespaceContentsDeleted> {
@@ -36,12 +42,14 @@ export class NamespaceContentsCleanupService {
     if (await this.namespaces.findOne(scope, {})) {
       throw AppException.conflict(`namespace ${scope.tenantId} still exists; its contents are kept`);
     }
-    const [devices, publicKeys, firewallRules, memberships] = await Promise.all([
+    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors] = await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
       this.firewallRules.deleteMany(scope, {}),
       this.memberships.deleteMany(scope, {}),
+      this.apiKeys.deleteMany(scope, {}),
+      this.connectors.deleteMany(scope, {}),
     ]);
-    return { devices, publicKeys, firewallRules, memberships };
+    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors };
   }
 }
