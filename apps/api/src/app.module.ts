@@ -17,6 +17,7 @@ import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { SystemModule } from './app/system/system.module';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
+import { UsersApiModule } from './app/users/users-api.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +45,7 @@ export class AppModule {
         MembersApiModule.forRoot(config.members),
         AnnouncementsApiModule,
         ConnectorsApiModule.forRoot(config.connectors),
+        UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
       ],
     };
   }

@@ -9,3 +9,9 @@ export const NAMESPACE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$/;
  * written for the narrower rule can notice.
  */
 export const PASSWORD_LENGTH = { min: 5, max: 128 } as const;
+
+/**
+ * What a password set from now on must be (OWASP ASVS 5.0 level 2: at least 8 characters, long passphrases welcome,
+ * no composition rules). Logins still accept the contract's shorter legacy passwords (PASSWORD_LENGTH).
+ */
+export const NEW_PASSWORD_LENGTH = { min: 8, max: 128 } as const;

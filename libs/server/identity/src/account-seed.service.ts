@@ -11,7 +11,7 @@ import {
   UsersRepository,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { NAMESPACE_NAME_PATTERN, PASSWORD_LENGTH, USERNAME_PATTERN } from './account-rules';
+import { NAMESPACE_NAME_PATTERN, NEW_PASSWORD_LENGTH, USERNAME_PATTERN } from './account-rules';
 import { PasswordHashingService } from './password-hashing.service';
 
 export interface AccountSeedRequest {
@@ -110,9 +110,9 @@ function validate(username: string, email: string, namespace: string, password: 
     NAMESPACE_NAME_PATTERN.test(namespace)
       ? null
       : 'namespace must be 3 to 30 lower-case letters, digits or inner "-"',
-    password.length >= PASSWORD_LENGTH.min && password.length <= PASSWORD_LENGTH.max
+    password.length >= NEW_PASSWORD_LENGTH.min && password.length <= NEW_PASSWORD_LENGTH.max
       ? null
-      : `password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`,
+      : `password must be ${NEW_PASSWORD_LENGTH.min} to ${NEW_PASSWORD_LENGTH.max} characters`,
   ].filter((problem): problem is string => problem !== null);
   if (problems.length > 0) throw AppException.validation(problems.join('; '));
 }

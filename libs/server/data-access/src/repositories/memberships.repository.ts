@@ -21,4 +21,9 @@ export class MembershipsRepository extends TenantScopedRepository<MembershipDocu
       .lean<MembershipDocument[]>()
       .exec();
   }
+
+  /** Unscoped on purpose: deleting an account removes the user from every namespace, whichever tenant it is. */
+  async findOfUserUnscoped(userId: string): Promise<MembershipDocument[]> {
+    return this.model.find({ user_id: String(userId) }).lean<MembershipDocument[]>().exec();
+  }
 }

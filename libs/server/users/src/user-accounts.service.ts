@@ -1,0 +1,277 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type PlatformKeys } from '@fleetgate/auth';
+import { EmailJobName, QueueName } from '@fleetgate/contracts';
+import {
+  isDuplicateKeyError,
+  MembershipsRepository,
+  NamespacesRepository,
+  type TenantScope,
+  tenantScope,
+  type UserDocument,
+  UsersRepository,
+} from '@fleetgate/data-access';
+import { AppException } from '@fleetgate/errors';
+import { NEW_PASSWORD_LENGTH, PasswordHashingService, PLATFORM_KEYS } from '@fleetgate/identity';
+import { verifyInvitation } from '@fleetgate/namespaces';
+import { QueueProducer } from '@fleetgate/queue';
+import { AccountTokensRepository } from './account-tokens.repository';
+
+export const ACCOUNT_CONFIRMATION_EMAIL_TEMPLATE = 'account-confirmation';
+export const PASSWORD_RECOVERY_EMAIL_TEMPLATE = 'password-recovery';
+
+export const USERS_OPTIONS = Symbol('USERS_OPTIONS');
+
+export interface UsersOptions {
+  /** Where people open the web UI; e-mailed links point there. */
+  uiBaseUrl: string;
+}
+
+export interface Registration {
+  name: string;
+  email: string;
+  username: string;
+  password: string;
+  email_marketing: boolean;
+  /** An invitation's signature: the address is proven, so the account is confirmed at once. */
+  sig?: string;
+}
+
+export interface ProfileChange {
+  name?: string;
+  username?: string;
+  email?: string;
+  recovery_email?: string;
+  password?: string;
+  current_password?: string;
+}
+
+/**
+ * Self-service accounts: registration with e-mail confirmation, password recovery, profile and password changes,
+ * and deleting one's account. Answers that would tell a stranger whether an address or username exists (resend,
+ * recovery) are the same either way.
+ */
+@Injectable()
+export class UserAccountsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly namespaces: NamespacesRepository,
+    private readonly passwords: PasswordHashingService,
+    private readonly tokens: AccountTokensRepository,
+    private readonly queue: QueueProducer,
+    @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
+    @Inject(USERS_OPTIONS) private readonly options: UsersOptions,
+  ) {}
+
+  async register(request: Registration): Promise<void> {
+    const username = request.username.toLowerCase();
+    const email = request.email.toLowerCase();
+    requireNewPassword(request.password, 'password');
+    const invited = await this.invitedPlaceholder(email);
+    const invitation = request.sig ? verifyInvitation(this.keys, request.sig) : null;
+    if (request.sig && (!invitation || !invited || invitation.userId !== invited.id)) {
+      throw AppException.validation('sig is not a valid invitation for this e-mail address');
+    }
+    await this.refuseTaken({ username, email }, invited?.id);
+
+    const account = {
+      name: request.name,
+      username,
+      email,
+      password_hash: await this.passwords.hash(request.password),
+      status: invitation ? ('confirmed' as const) : ('not-confirmed' as const),
+      email_marketing: request.email_marketing,
+    };
+    let user: UserDocument | null;
+    try {
+      user = invited
+        ? await this.users.updateById(invited.id, { $set: account })
+        : await this.users.create({ id: randomUUID(), max_namespaces: -1, ...account });
+    } catch (error) {
+      // Someone registered the same name or address between the check and the write.
+      if (isDuplicateKeyError(error))
+        throw AppException.conflict('username or email is taken', ['username', 'email']);
+      throw error;
+    }
+    if (user && user.status === 'not-confirmed') await this.sendConfirmation(user);
+  }
+
+  /** `GET /api/user/validation_account`: the e-mailed link confirms the account once. */
+  async confirm(email: string, token: string): Promise<void> {
+    const user = await this.users.findByUsernameOrEmail(email);
+    if (
+      !user ||
+      user.email !== email.toLowerCase() ||
+      !(await this.tokens.spend('confirm-account', token, user.id))
+    ) {
+      throw AppException.validation('the confirmation link is invalid or has expired');
+    }
+    await this.users.updateById(user.id, { $set: { status: 'confirmed' } });
+  }
+
+  async resendConfirmation(username: string): Promise<void> {
+    const user = await this.users.findByUsernameOrEmail(username);
+    if (user?.status === 'not-confirmed') await this.sendConfirmation(user);
+  }
+
+  async requestPasswordRecovery(identifier: string): Promise<void> {
+    const user = await this.users.findByUsernameOrEmail(identifier);
+    if (!user || user.status !== 'confirmed') return;
+    const token = await this.tokens.issue('recover-password', user.id);
+    const query = new URLSearchParams({ id: user.id, token });
+    await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
+      template: PASSWORD_RECOVERY_EMAIL_TEMPLATE,
+      to: user.email,
+      variables: { name: user.name, link: `${this.options.uiBaseUrl}/update-password?${query.toString()}` },
+    });
+  }
+
+  /** `POST /api/user/{uid}/update_password`: the e-mailed token sets a new password, once. */
+  async resetPassword(userId: string, token: string, password: string): Promise<void> {
+    requireNewPassword(password, 'password');
+    if (!(await this.tokens.spend('recover-password', token, userId))) {
+      throw AppException.validation('the recovery token is invalid or has expired');
+    }
+    const updated = await this.users.updateById(userId, {
+      $set: { password_hash: await this.passwords.hash(password) },
+    });
+    if (!updated) throw AppException.validation('the recovery token is invalid or has expired');
+  }
+
+  /**
+   * `PATCH /api/users`: any of name, username, e-mail, recovery e-mail and password. A new password needs the
+   * current one; the recovery address must differ from the main one and, once set, cannot be emptied.
+   */
+  async updateProfile(userId: string, change: ProfileChange): Promise<void> {
+    const user = await this.existing(userId);
+    const set: Partial<UserDocument> = {};
+    if (change.name !== undefined) set.name = change.name;
+    if (change.username !== undefined) set.username = change.username.toLowerCase();
+    if (change.email !== undefined) set.email = change.email.toLowerCase();
+    if (change.recovery_email !== undefined) set.recovery_email = change.recovery_email.toLowerCase();
+
+    const email = set.email ?? user.email;
+    const recovery = set.recovery_email ?? user.recovery_email;
+    if (set.recovery_email === '' && user.recovery_email) {
+      throw AppException.validation('recovery_email cannot be emptied once set', ['recovery_email']);
+    }
+    if (recovery && recovery === email) {
+      throw AppException.validation('recovery_email must differ from email', ['email', 'recovery_email']);
+    }
+    if (change.password !== undefined) {
+      set.password_hash = await this.checkedNewPassword(user, change.current_password, change.password);
+    }
+    await this.refuseTaken({ username: set.username, email: set.email }, user.id);
+    if (Object.keys(set).length === 0) return;
+    try {
+      await this.users.updateById(user.id, { $set: set });
+    } catch (error) {
+      if (isDuplicateKeyError(error))
+        throw AppException.conflict('username or email is taken', ['username', 'email']);
+      throw error;
+    }
+  }
+
+  /** The deprecated `PATCH /api/users/{id}/password`: the new password must differ from the current one. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.existing(userId);
+    if (currentPassword === newPassword) {
+      throw AppException.validation('new_password must differ from current_password', ['new_password']);
+    }
+    const hash = await this.checkedNewPassword(user, currentPassword, newPassword);
+    await this.users.updateById(user.id, { $set: { password_hash: hash } });
+  }
+
+  /** `DELETE /api/user`: refused while the user owns a namespace; otherwise the user and their memberships go. */
+  async deleteAccount(userId: string): Promise<void> {
+    const owned = await this.namespaces.countOwnedByUnscoped(userId);
+    if (owned > 0) {
+      throw AppException.forbidden(
+        `the user owns ${owned} namespace(s); delete them or hand them over first`,
+      );
+    }
+    const memberships = await this.memberships.findOfUserUnscoped(userId);
+    await Promise.all(
+      memberships.map((membership) =>
+        this.memberships.deleteOne(tenantScope(membership.tenant_id), { user_id: userId }),
+      ),
+    );
+    await this.users.deleteById(userId);
+  }
+
+  /** `GET /api/users/security`: whether the namespace records sessions. */
+  async sessionRecording(scope: TenantScope): Promise<boolean> {
+    const namespace = await this.namespaces.findOne(scope, {});
+    if (!namespace) throw AppException.notFound('namespace');
+    return namespace.settings.session_record;
+  }
+
+  async setSessionRecording(scope: TenantScope, enabled: boolean): Promise<void> {
+    if (!(await this.namespaces.updateOne(scope, {}, { $set: { 'settings.session_record': enabled } }))) {
+      throw AppException.notFound('namespace');
+    }
+  }
+
+  private async sendConfirmation(user: UserDocument): Promise<void> {
+    const token = await this.tokens.issue('confirm-account', user.id);
+    const query = new URLSearchParams({ email: user.email, token });
+    await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
+      template: ACCOUNT_CONFIRMATION_EMAIL_TEMPLATE,
+      to: user.email,
+      variables: {
+        name: user.name,
+        link: `${this.options.uiBaseUrl}/validation-account?${query.toString()}`,
+      },
+    });
+  }
+
+  /** The placeholder an invitation created for an address with no account yet, which registration completes. */
+  private async invitedPlaceholder(email: string): Promise<UserDocument | null> {
+    const user = await this.users.findByUsernameOrEmail(email);
+    return user && user.email === email && user.status === 'invited' ? user : null;
+  }
+
+  /** 409 naming each field someone else already has, as ShellHub answers. */
+  private async refuseTaken(wanted: { username?: string; email?: string }, self?: string): Promise<void> {
+    const taken: string[] = [];
+    for (const field of ['username', 'email'] as const) {
+      const value = wanted[field];
+      if (value === undefined) continue;
+      const holder = await this.users.findByUsernameOrEmail(value);
+      if (holder && holder.id !== self && holder[field] === value) taken.push(field);
+    }
+    if (taken.length > 0) throw AppException.conflict(`${taken.join(' and ')} already taken`, taken);
+  }
+
+  private async checkedNewPassword(
+    user: UserDocument,
+    current: string | undefined,
+    next: string,
+  ): Promise<string> {
+    requireNewPassword(next, 'password');
+    if (!current)
+      throw AppException.validation('current_password is required to change the password', [
+        'current_password',
+      ]);
+    if (!(await this.passwords.matches(user.password_hash, current))) {
+      throw AppException.forbidden('current_password is wrong');
+    }
+    return this.passwords.hash(next);
+  }
+
+  private async existing(userId: string): Promise<UserDocument> {
+    const user = await this.users.findById(userId);
+    if (!user) throw AppException.unauthorized('invalid or expired token');
+    return user;
+  }
+}
+
+function requireNewPassword(password: string, field: string): void {
+  if (password.length < NEW_PASSWORD_LENGTH.min || password.length > NEW_PASSWORD_LENGTH.max) {
+    throw AppException.validation(
+      `${field} must be ${NEW_PASSWORD_LENGTH.min} to ${NEW_PASSWORD_LENGTH.max} characters`,
+      [field],
+    );
+  }
+}
