@@ -230,12 +230,13 @@ export class MfaService {
     await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
       template: MFA_RESET_MAIN_EMAIL_TEMPLATE,
       to: user.email,
-      variables: { code: main },
+      // The reset step names the user (PUT /api/user/mfa/reset/{user-id}); the e-mail carries the id for it.
+      variables: { code: main, user_id: user.id },
     });
     await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
       template: MFA_RESET_RECOVERY_EMAIL_TEMPLATE,
       to: user.recovery_email,
-      variables: { code: recovery },
+      variables: { code: recovery, user_id: user.id },
     });
   }
 
