@@ -91,6 +91,15 @@ describe('the role matrix, route by route', () => {
     });
     return `/api/connector/${String(created['uid'])}`;
   };
+  const apiKey = async (namespace: Namespace) => {
+    const name = unique('key');
+    await asOwner(namespace, {
+      method: 'POST',
+      path: '/api/namespaces/api-key',
+      body: { name, expires_at: -1, role: 'observer' },
+    });
+    return `/api/namespaces/api-key/${name}`;
+  };
   const namespaceWithEveryRole = async (): Promise<Namespace> => {
     const owner = await newOwner(api);
     const members: Record<MemberRole, TestMember> = {
@@ -425,6 +434,47 @@ describe('the role matrix, route by route', () => {
         call: async (ns) => ({
           method: 'DELETE',
           path: `/api/namespaces/${ns.tenantId}/members/${(await newMember(api, ns.tenantId, 'observer')).userId}`,
+        }),
+      },
+    ],
+    [
+      'GET /api/namespaces/api-key',
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/namespaces/api-key' }) },
+    ],
+    [
+      'POST /api/namespaces/api-key',
+      {
+        minimum: 'administrator',
+        call: async () => ({
+          method: 'POST',
+          path: '/api/namespaces/api-key',
+          body: { name: unique('key'), expires_at: 30, role: 'observer' },
+        }),
+      },
+    ],
+    [
+      'PATCH /api/namespaces/api-key/{key}',
+      {
+        minimum: 'administrator',
+        call: async (ns) => ({ method: 'PATCH', path: await apiKey(ns), body: { role: 'observer' } }),
+      },
+    ],
+    [
+      'DELETE /api/namespaces/api-key/{key}',
+      { minimum: 'administrator', call: async (ns) => ({ method: 'DELETE', path: await apiKey(ns) }) },
+    ],
+    [
+      'GET /api/users/security',
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/users/security' }) },
+    ],
+    [
+      'PUT /api/users/security/{tenant}',
+      {
+        minimum: 'administrator',
+        call: async (ns) => ({
+          method: 'PUT',
+          path: `/api/users/security/${ns.tenantId}`,
+          body: { session_record: true },
         }),
       },
     ],
