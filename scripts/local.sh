@@ -11,6 +11,7 @@ SSH_PORT="${SSH_PORT:-2222}"
 SSH_HTTP_PORT="${SSH_HTTP_PORT:-8081}"
 WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-8082}"
 UI_PORT="${UI_PORT:-4173}"
+SMTP_PORT="${SMTP_PORT:-2525}"
 RUN="$ROOT/.data/run"
 LOGS="$ROOT/.data/logs"
 DEMO_TENANT_ID="00000000-0000-4000-8000-000000000000"
@@ -20,9 +21,9 @@ bash scripts/services.sh up
 # shellcheck disable=SC1091
 set -a && . .data/services.env && set +a
 
-for port in "$API_PORT" "$SSH_PORT" "$SSH_HTTP_PORT" "$WORKER_HEALTH_PORT" "$UI_PORT"; do
+for port in "$API_PORT" "$SSH_PORT" "$SSH_HTTP_PORT" "$WORKER_HEALTH_PORT" "$UI_PORT" "$SMTP_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is already in use: stop what uses it, or set API_PORT, SSH_PORT, SSH_HTTP_PORT, WORKER_HEALTH_PORT or UI_PORT." >&2
+    echo "Port $port is already in use: stop what uses it, or set API_PORT, SSH_PORT, SSH_HTTP_PORT, WORKER_HEALTH_PORT, UI_PORT or SMTP_PORT." >&2
     exit 1
   fi
 done
@@ -61,7 +62,8 @@ node dist/apps/api/apps/api/src/cli.js seed --username demo --password demo-pass
 API_PORT="$API_PORT" PUBLIC_API_ENDPOINT="127.0.0.1:$API_PORT" PUBLIC_SSH_ENDPOINT="127.0.0.1:$SSH_PORT" \
   PUBLIC_TUNNEL_URL="ws://127.0.0.1:$SSH_HTTP_PORT" start api node dist/apps/api/apps/api/src/main.js
 SSH_PORT="$SSH_PORT" SSH_HTTP_PORT="$SSH_HTTP_PORT" SSH_HOST_KEY_DIR="$ROOT/.data/ssh" start ssh node dist/apps/ssh/apps/ssh/src/main.js
-WORKER_HEALTH_PORT="$WORKER_HEALTH_PORT" start worker node dist/apps/worker/apps/worker/src/main.js
+start mail node scripts/mail-sink.js "$SMTP_PORT" "$LOGS/mail.log"
+SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" WORKER_HEALTH_PORT="$WORKER_HEALTH_PORT" start worker node dist/apps/worker/apps/worker/src/main.js
 FLEETGATE_API_URL="http://127.0.0.1:$API_PORT" start ui npx vite preview --config apps/ui/vite.config.mts --port "$UI_PORT" --strictPort --host 127.0.0.1
 start demo-agent node dist/apps/agent/apps/agent/src/main.js \
   --server "http://127.0.0.1:$API_PORT" --tenant-id "$DEMO_TENANT_ID" \
@@ -88,6 +90,7 @@ Fleetgate is running (logs in .data/logs/, Ctrl-C stops everything):
 
   Web UI       http://127.0.0.1:$UI_PORT/
   API          http://127.0.0.1:$API_PORT/  (OpenAPI: http://127.0.0.1:$API_PORT/api/docs)
+  E-mails      .data/logs/mail.log (sign-up, recovery, invitation and MFA links land there)
   SSH gateway  127.0.0.1:$SSH_PORT
 
 Sign in to the UI as demo / demo-password. SSH into the demo device (an agent running on this machine):
