@@ -5,6 +5,7 @@ import { MemberAuthenticationService } from './member-authentication.service';
 import { MemberGuard, UserGuard } from './member.guard';
 import { MfaStateRepository } from './mfa-state.repository';
 import { MfaService } from './mfa.service';
+import { EmailThrottleService } from './email-throttle.service';
 
 /**
  * Login and the member guard. Global, so that any feature module's controllers can use `@Authenticated()`.
@@ -13,7 +14,23 @@ import { MfaService } from './mfa.service';
 @Global()
 @Module({
   imports: [AccountsModule],
-  providers: [LoginService, MemberAuthenticationService, MemberGuard, UserGuard, MfaStateRepository, MfaService],
-  exports: [AccountsModule, LoginService, MemberAuthenticationService, MemberGuard, UserGuard, MfaService],
+  providers: [
+    LoginService,
+    MemberAuthenticationService,
+    MemberGuard,
+    UserGuard,
+    MfaStateRepository,
+    MfaService,
+    EmailThrottleService,
+  ],
+  exports: [
+    AccountsModule,
+    LoginService,
+    MemberAuthenticationService,
+    MemberGuard,
+    UserGuard,
+    MfaService,
+    EmailThrottleService,
+  ],
 })
 export class IdentityModule {}

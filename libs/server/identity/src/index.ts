@@ -37,3 +37,4 @@ export {
   type MfaRecoveryLogin,
   type MfaResetRequest,
 } from './mfa.service';
+export { EMAILS_PER_ACCOUNT_PER_HOUR, EmailThrottleService } from './email-throttle.service';

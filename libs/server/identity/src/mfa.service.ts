@@ -7,6 +7,7 @@ import { EmailJobName, ErrorCode, QueueName } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
 import { QueueProducer } from '@fleetgate/queue';
 import { Clock } from './clock';
+import { EmailThrottleService } from './email-throttle.service';
 import { LoginLockoutService } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
@@ -107,6 +108,7 @@ export class MfaService {
     private readonly state: MfaStateRepository,
     private readonly queue: QueueProducer,
     private readonly clock: Clock,
+    private readonly emailThrottle: EmailThrottleService,
     @Inject(PLATFORM_KEYS) keys: PlatformKeys,
   ) {
     // The secret must be readable to check codes, so it cannot be hashed: it is sealed instead.
@@ -224,6 +226,7 @@ export class MfaService {
   async requestReset(identifier: string): Promise<void> {
     const user = await this.users.findByUsernameOrEmail(identifier);
     if (!user?.mfa?.enabled || user.status !== 'confirmed' || !user.recovery_email) return;
+    if (!(await this.emailThrottle.allow('mfa-reset', user.id))) return;
     const main = randomCode(RESET_CODE_LENGTH);
     const recovery = randomCode(RESET_CODE_LENGTH);
     await this.state.storeResetCodes(user.id, hashResetCode(user.id, main), hashResetCode(user.id, recovery));

@@ -12,7 +12,12 @@ import {
   UsersRepository,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { NEW_PASSWORD_LENGTH, PasswordHashingService, PLATFORM_KEYS } from '@fleetgate/identity';
+import {
+  EmailThrottleService,
+  NEW_PASSWORD_LENGTH,
+  PasswordHashingService,
+  PLATFORM_KEYS,
+} from '@fleetgate/identity';
 import { verifyInvitation } from '@fleetgate/namespaces';
 import { QueueProducer } from '@fleetgate/queue';
 import { AccountTokensRepository } from './account-tokens.repository';
@@ -60,6 +65,7 @@ export class UserAccountsService {
     private readonly passwords: PasswordHashingService,
     private readonly tokens: AccountTokensRepository,
     private readonly queue: QueueProducer,
+    private readonly emailThrottle: EmailThrottleService,
     @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
     @Inject(USERS_OPTIONS) private readonly options: UsersOptions,
   ) {}
@@ -118,6 +124,7 @@ export class UserAccountsService {
   async requestPasswordRecovery(identifier: string): Promise<void> {
     const user = await this.users.findByUsernameOrEmail(identifier);
     if (!user || user.status !== 'confirmed') return;
+    if (!(await this.emailThrottle.allow('password-recovery', user.id))) return;
     const token = await this.tokens.issue('recover-password', user.id);
     const query = new URLSearchParams({ id: user.id, token });
     await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
@@ -214,6 +221,7 @@ export class UserAccountsService {
   }
 
   private async sendConfirmation(user: UserDocument): Promise<void> {
+    if (!(await this.emailThrottle.allow('account-confirmation', user.id))) return;
     const token = await this.tokens.issue('confirm-account', user.id);
     const query = new URLSearchParams({ email: user.email, token });
     await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {

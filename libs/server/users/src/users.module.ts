@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AccountsModule } from '@fleetgate/identity';
+import { AccountsModule, EmailThrottleService } from '@fleetgate/identity';
 import { AccountTokensRepository } from './account-tokens.repository';
 import { SetupService } from './setup.service';
 import { UserAccountsService, USERS_OPTIONS, type UsersOptions } from './user-accounts.service';
@@ -14,6 +14,7 @@ export class UsersModule {
       providers: [
         { provide: USERS_OPTIONS, useValue: options },
         AccountTokensRepository,
+        EmailThrottleService,
         UserAccountsService,
         SetupService,
       ],

@@ -184,6 +184,19 @@ describe('users: registration, confirmation, recovery, profile and account delet
     });
   });
 
+  describe('e-mail flooding', () => {
+    it('sends at most five e-mails an hour per account from the anonymous routes, answering the same throughout', async () => {
+      const registration = newRegistration();
+      await send('POST', '/api/register', registration);
+      for (let attempt = 0; attempt < 8; attempt++) {
+        expect(
+          (await send('POST', '/api/user/resend_email', { username: registration.username })).status,
+        ).toBe(200);
+      }
+      expect(await mailsTo(registration.email, 'account-confirmation')).toHaveLength(5);
+    });
+  });
+
   describe('password recovery', () => {
     it('e-mails a link whose token sets a new password once; the old password stops working', async () => {
       const owner = await newOwner(api);
