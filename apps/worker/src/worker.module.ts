@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { WorkerConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
+import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
 import { CleanupProcessor } from './processors/cleanup.processor';
+import { EmailProcessor } from './processors/email.processor';
 import { WorkerHealthService } from './worker-health.service';
 import { WORKER_CONFIG } from './worker.constants';
 
@@ -17,8 +19,9 @@ export class WorkerModule {
         DataAccessModule.forRoot(config.mongo),
         QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-worker' }),
         NamespaceCleanupModule,
+        EmailModule.forRoot(config.smtp),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor, EmailProcessor],
       exports: [WorkerHealthService],
     };
   }

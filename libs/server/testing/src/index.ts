@@ -6,3 +6,4 @@ export { bootHttpApp, type RunningHttpApp } from './in-process-app';
 export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-process';
 export { workspaceRoot } from './workspace-root';
 export { childEnvironment } from './child-environment';
+export { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from './smtp-server';

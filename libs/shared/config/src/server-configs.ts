@@ -129,12 +129,28 @@ export const workerConfigSchema = z
     WORKER_HEALTH_HOST: host,
     WORKER_HEALTH_PORT: port(8082),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** The SMTP relay e-mails go through; locally `scripts/mail-sink.js` listens on 127.0.0.1:2525. */
+    SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    SMTP_PORT: port(2525),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the relay offers it. */
+    SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default('Fleetgate <no-reply@fleetgate.local>'),
   })
   .transform((env) => ({
     ...commonSection(env),
     ...storageSection(env),
     health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
     concurrency: env.WORKER_CONCURRENCY,
+    smtp: {
+      host: env.SMTP_HOST,
+      port: env.SMTP_PORT,
+      secure: env.SMTP_SECURE === 'true',
+      user: env.SMTP_USER,
+      password: env.SMTP_PASSWORD,
+      from: env.MAIL_FROM,
+    },
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;
