@@ -60,7 +60,7 @@ node dist/apps/api/apps/api/src/cli.js seed --username demo --password demo-pass
   --namespace demo --tenant "$DEMO_TENANT_ID" >/dev/null
 
 API_PORT="$API_PORT" PUBLIC_API_ENDPOINT="127.0.0.1:$API_PORT" PUBLIC_SSH_ENDPOINT="127.0.0.1:$SSH_PORT" \
-  PUBLIC_TUNNEL_URL="ws://127.0.0.1:$SSH_HTTP_PORT" start api node dist/apps/api/apps/api/src/main.js
+  PUBLIC_TUNNEL_URL="ws://127.0.0.1:$SSH_HTTP_PORT" PUBLIC_UI_URL="http://127.0.0.1:$UI_PORT" start api node dist/apps/api/apps/api/src/main.js
 SSH_PORT="$SSH_PORT" SSH_HTTP_PORT="$SSH_HTTP_PORT" SSH_HOST_KEY_DIR="$ROOT/.data/ssh" start ssh node dist/apps/ssh/apps/ssh/src/main.js
 start mail node scripts/mail-sink.js "$SMTP_PORT" "$LOGS/mail.log"
 SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" WORKER_HEALTH_PORT="$WORKER_HEALTH_PORT" start worker node dist/apps/worker/apps/worker/src/main.js

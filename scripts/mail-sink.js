@@ -5,6 +5,14 @@
 const { appendFileSync } = require('node:fs');
 const { SMTPServer } = require('smtp-server');
 
+/** Undoes quoted-printable soft line breaks and escapes, so that links in the saved message can be copied whole. */
+function readable(raw) {
+  const text = raw.toString('latin1');
+  if (!/content-transfer-encoding:\s*quoted-printable/i.test(text)) return raw.toString('utf8');
+  const decoded = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(decoded, 'latin1').toString('utf8');
+}
+
 const [port = '2525', file = '.data/logs/mail.log'] = process.argv.slice(2);
 const server = new SMTPServer({
   authOptional: true,
@@ -14,7 +22,7 @@ const server = new SMTPServer({
     stream.on('data', (chunk) => chunks.push(chunk));
     stream.on('end', () => {
       const recipients = session.envelope.rcptTo.map((recipient) => recipient.address).join(', ');
-      appendFileSync(file, `\n===== ${new Date().toISOString()} to ${recipients}\n${Buffer.concat(chunks).toString('utf8')}\n`);
+      appendFileSync(file, `\n===== ${new Date().toISOString()} to ${recipients}\n${readable(Buffer.concat(chunks))}\n`);
       process.stdout.write(`[mail] message to ${recipients} saved in ${file}\n`);
       callback();
     });
