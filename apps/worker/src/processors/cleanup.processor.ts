@@ -1,48 +1,25 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { UnrecoverableError, type Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '@fleetgate/config';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
 import { NamespaceContentsCleanupService, type NamespaceContentsDeleted } from '@fleetgate/namespaces';
-import { createQueueWorker, type JobOf, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { type JobOf, QueueProcessor, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { WORKER_CONFIG } from '../worker.constants';
 
 const tenantIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `cleanup` queue: deletes what deleted namespaces owned. Thin: it checks the payload and calls the service. */
 @Injectable()
-export class CleanupProcessor implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger(CleanupProcessor.name);
-  private worker?: Worker;
-
+export class CleanupProcessor extends QueueProcessor<QueueName.Cleanup> {
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
-    @Inject(REDIS_CONNECTION) private readonly connection: Redis,
-    @Inject(REDIS_KEY_PREFIX) private readonly prefix: string,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
+    @Inject(REDIS_CONNECTION) connection: Redis,
+    @Inject(REDIS_KEY_PREFIX) prefix: string,
     private readonly namespaceContents: NamespaceContentsCleanupService,
-  ) {}
-
-  onModuleInit(): void {
-    this.worker = createQueueWorker(QueueName.Cleanup, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.prefix,
-      concurrency: this.config.concurrency,
-    });
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`cleanup job ${job?.id ?? '?'} (${job?.name ?? '?'}) failed: ${error.message}`),
-    );
-  }
-
-  /** Lets running jobs finish before the Redis connection goes away. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  ) {
+    super(QueueName.Cleanup, { connection, prefix, concurrency: config.concurrency });
   }
 
   async process(job: JobOf<QueueName.Cleanup>): Promise<NamespaceContentsDeleted> {

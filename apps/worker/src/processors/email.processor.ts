@@ -1,16 +1,10 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { UnrecoverableError, type Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '@fleetgate/config';
 import { EmailJobName, QueueName } from '@fleetgate/contracts';
 import { EmailTemplateError, Mailer, renderEmail } from '@fleetgate/email';
-import { createQueueWorker, type JobOf, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { type JobOf, QueueProcessor, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { WORKER_CONFIG } from '../worker.constants';
 
 const isStringRecord = (value: unknown): value is Record<string, string> =>
@@ -24,37 +18,30 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
  * missing values) fails at once; an SMTP failure is retried with the job's backoff, since relays come back.
  */
 @Injectable()
-export class EmailProcessor implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger(EmailProcessor.name);
-  private worker?: Worker;
-
+export class EmailProcessor extends QueueProcessor<QueueName.Email> {
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
-    @Inject(REDIS_CONNECTION) private readonly connection: Redis,
-    @Inject(REDIS_KEY_PREFIX) private readonly prefix: string,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
+    @Inject(REDIS_CONNECTION) connection: Redis,
+    @Inject(REDIS_KEY_PREFIX) prefix: string,
     private readonly mailer: Mailer,
-  ) {}
-
-  onModuleInit(): void {
-    this.worker = createQueueWorker(QueueName.Email, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.prefix,
-      concurrency: this.config.concurrency,
-    });
-    // The recipient is personal data and the variables hold one-time links: neither is logged.
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`email job ${job?.id ?? '?'} (${String(job?.data?.template)}) failed: ${error.message}`),
-    );
+  ) {
+    super(QueueName.Email, { connection, prefix, concurrency: config.concurrency });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  /** The template only: the recipient is personal data and the variables hold one-time links. */
+  protected override describe(job: JobOf<QueueName.Email>): string {
+    return String(job.data?.template);
   }
 
   async process(job: JobOf<QueueName.Email>): Promise<{ messageId: string }> {
     if (job.name !== EmailJobName.Send) throw new UnrecoverableError(`unknown email job ${String(job.name)}`);
     const { template, to, variables } = job.data ?? {};
-    if (typeof template !== 'string' || typeof to !== 'string' || !to.includes('@') || !isStringRecord(variables)) {
+    if (
+      typeof template !== 'string' ||
+      typeof to !== 'string' ||
+      !to.includes('@') ||
+      !isStringRecord(variables)
+    ) {
       throw new UnrecoverableError('an email job needs a template, a recipient address and string variables');
     }
     let email;

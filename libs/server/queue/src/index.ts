@@ -3,3 +3,4 @@ export { QueueProducer, defaultJobOptions } from './queue-producer';
 export { createQueueWorker, type JobOf, type QueueWorkerOptions } from './queue-worker';
 export { RedisHealthIndicator } from './redis-health.indicator';
 export { QueueModule, REDIS_CONNECTION, REDIS_KEY_PREFIX, type QueueModuleOptions } from './queue.module';
+export { QueueProcessor } from './queue-processor';
