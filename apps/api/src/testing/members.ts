@@ -38,6 +38,18 @@ export async function newOwner(
   return { ...(await logIn(api, username, password, seeded.user_id)), namespace: seeded.namespace };
 }
 
+const hashes = new Map<string, Promise<string>>();
+
+/** Every test member shares one password: hash it once per test file instead of once per member (argon2 is slow). */
+function hashOnce(api: RunningApi, password: string): Promise<string> {
+  let hash = hashes.get(password);
+  if (!hash) {
+    hash = api.app.get(PasswordHashingService).hash(password);
+    hashes.set(password, hash);
+  }
+  return hash;
+}
+
 /** A new user whose only namespace is `tenantId`, with `role` there. */
 export async function newMember(api: RunningApi, tenantId: string, role: MemberRole): Promise<TestMember> {
   const username = randomName(role);
@@ -47,7 +59,7 @@ export async function newMember(api: RunningApi, tenantId: string, role: MemberR
     name: username,
     username,
     email: `${username}@example.test`,
-    password_hash: await api.app.get(PasswordHashingService).hash(password),
+    password_hash: await hashOnce(api, password),
     status: 'confirmed',
     max_namespaces: -1,
   });
