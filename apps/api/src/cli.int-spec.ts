@@ -154,3 +154,49 @@ describe('cli.js seed', () => {
     });
   });
 });
+
+describe('cli.js setup-url', () => {
+  let context: TestContext;
+  const cli = join(workspaceRoot(), 'dist', 'apps', 'api', 'apps', 'api', 'src', 'cli.js');
+
+  beforeAll(async () => {
+    context = await createTestContext(`${__filename}#setup-url`);
+  });
+  afterAll(() => context.close());
+
+  it('prints the first-run link whose sign POST /api/setup accepts', async () => {
+    const keys = temporaryKeyDirectory();
+    const environment = serverEnvironment(context, {
+      PLATFORM_KEY_DIR: keys.path,
+      PUBLIC_UI_URL: 'https://console.fleetgate.test',
+    });
+    let api: RunningHttpApp | undefined;
+    try {
+      const { stdout } = await run(process.execPath, [cli, 'setup-url'], {
+        env: childEnvironment(environment),
+        timeout: 30_000,
+      });
+      const link = new URL(stdout.trim());
+      expect(`${link.origin}${link.pathname}`).toBe('https://console.fleetgate.test/setup');
+      const sign = link.searchParams.get('sign') ?? '';
+      expect(sign).toMatch(/^[0-9a-f]{64}$/);
+
+      api = await bootHttpApp(() => createApiApplication(loadApiConfig(environment)));
+      const response = await fetch(`${api.url}/api/setup?sign=${sign}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Admin',
+          email: 'admin@example.test',
+          username: 'admin',
+          password: 'a long passphrase',
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect((await postLogin(api, { username: 'admin', password: 'a long passphrase' })).status).toBe(200);
+    } finally {
+      await api?.close();
+      keys.remove();
+    }
+  });
+});

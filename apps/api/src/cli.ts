@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadApiConfig, loadConfigOrExit, readProcessEnvironment } from '@fleetgate/config';
 import { toAppException } from '@fleetgate/errors';
+import { loadOrCreatePlatformKeys } from '@fleetgate/auth';
 import { type AccountSeedRequest, AccountSeedService } from '@fleetgate/identity';
+import { setupSign } from '@fleetgate/users';
 import { SeedModule } from './app/seed/seed.module';
 import { AnnounceModule } from './app/announcements/announce.module';
 import { AnnouncementsService } from './app/announcements/announcements.service';
@@ -18,6 +20,11 @@ const usage = [
   '       node cli.js announce --title T --content C',
   '',
   'Posts an announcement to every user (there is no admin role in the API yet) and prints it as one JSON line.',
+  '',
+  '       node cli.js setup-url',
+  '',
+  'Prints the first-run link, PUBLIC_UI_URL/setup?sign=…, whose sign proves the reader holds the platform key',
+  '(PLATFORM_KEY_DIR); POST /api/setup accepts it once, while no user exists.',
 ].join('\n');
 
 const EXIT_USAGE = 64; // EX_USAGE from sysexits.h
@@ -54,7 +61,12 @@ function parseAnnounceCommand(argv: string[]): { title: string; content: string 
     allowPositionals: true,
     options: { title: { type: 'string' }, content: { type: 'string' } },
   });
-  if (positionals.length !== 1 || positionals[0] !== 'announce' || !values.title?.trim() || !values.content?.trim()) {
+  if (
+    positionals.length !== 1 ||
+    positionals[0] !== 'announce' ||
+    !values.title?.trim() ||
+    !values.content?.trim()
+  ) {
     throw new Error('expected the announce command with a non-empty --title and --content');
   }
   return { title: values.title, content: values.content };
@@ -69,7 +81,9 @@ async function announce(argv: string[]): Promise<void> {
     process.exit(EXIT_USAGE);
   }
   const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
-  const app = await NestFactory.createApplicationContext(AnnounceModule.forRoot(config.mongo), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AnnounceModule.forRoot(config.mongo), {
+    logger: ['error', 'warn'],
+  });
   try {
     const posted = await app.get(AnnouncementsService).post(request.title, request.content);
     process.stdout.write(`${JSON.stringify(posted)}\n`);
@@ -81,8 +95,15 @@ async function announce(argv: string[]): Promise<void> {
   }
 }
 
+async function printSetupUrl(): Promise<void> {
+  const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
+  const keys = await loadOrCreatePlatformKeys(config.platformKeyDirectory);
+  process.stdout.write(`${config.members.invitationBaseUrl}/setup?sign=${setupSign(keys)}\n`);
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'announce') return announce(process.argv.slice(2));
+  if (process.argv[2] === 'setup-url') return printSetupUrl();
   let request: AccountSeedRequest;
   try {
     request = parseSeedCommand(process.argv.slice(2));
