@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { AgentRunner, Backoff } from '@fleetgate/agent-device';
@@ -34,6 +34,7 @@ export class ConnectorRunner {
   private readonly agents = new Map<string, AgentRunner>();
   private stopped = false;
   private events?: Readable;
+  private lines?: Interface;
   private wake?: () => void;
 
   constructor(private readonly options: ConnectorRunnerOptions) {}
@@ -44,9 +45,14 @@ export class ConnectorRunner {
     while (!this.stopped) {
       try {
         this.events = (await docker.getEvents({ filters: { type: ['container'] } })) as Readable;
+        if (this.stopped) {
+          this.events.destroy();
+          break;
+        }
         this.synchronise(runningContainers((await docker.listContainers()) as ContainerSummary[]));
         backoff.reset();
-        for await (const line of createInterface({ input: this.events })) {
+        this.lines = createInterface({ input: this.events });
+        for await (const line of this.lines) {
           if (line.trim() !== '') await this.apply(JSON.parse(line) as EngineEvent);
         }
         logger.warn({ event: 'engine-events-ended' }, 'the Docker engine closed its event stream');
@@ -65,6 +71,8 @@ export class ConnectorRunner {
 
   stop(): void {
     this.stopped = true;
+    // readline ends its loop on the stream's end, which a destroyed stream never emits: close it as well.
+    this.lines?.close();
     this.events?.destroy();
     this.wake?.();
   }
