@@ -5,7 +5,10 @@ import { type ErrorBody, ErrorCode } from '@fleetgate/contracts';
 import { httpStatusOf } from './http-status';
 import { toAppException } from './to-app-exception';
 
-/** The one HTTP error filter: every error leaves the API as `ErrorBody` with a status derived from its code. */
+/**
+ * The one HTTP error filter: every error leaves the API as `ErrorBody` with a status derived from its code, except
+ * the few whose body ShellHub's contract fixes (`AppException.contractBody`).
+ */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('AppExceptionFilter');
@@ -20,7 +23,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       const body: ErrorBody = { code: known.code, message: known.message };
       if (known.details !== undefined) body.details = known.details;
       for (const [name, value] of Object.entries(known.headers)) response.setHeader(name, value);
-      response.status(httpStatusOf(known.code)).json(body);
+      response.status(httpStatusOf(known.code)).json(known.contractBody ?? body);
       return;
     }
 

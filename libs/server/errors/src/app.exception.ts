@@ -11,6 +11,11 @@ export class AppException extends Error {
     readonly details?: unknown,
     /** Response headers the transport adds, for example X-Account-Lockout on a lockout. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /**
+     * Where ShellHub's contract gives an error a body of its own (the bare list of offending fields of a user
+     * conflict), the body to send instead of the usual one, so that ShellHub's clients read it.
+     */
+    readonly contractBody?: unknown,
   ) {
     super(message);
     this.name = 'AppException';
@@ -35,6 +40,15 @@ export class AppException extends Error {
 
   static conflict(message: string, details?: unknown): AppException {
     return new AppException(ErrorCode.Conflict, message, details);
+  }
+
+  /** ShellHub's answer for user fields that clash (409) or are invalid together (400): the field names, bare. */
+  static userFields(
+    code: ErrorCode.Conflict | ErrorCode.ValidationFailed,
+    message: string,
+    fields: string[],
+  ): AppException {
+    return new AppException(code, message, fields, {}, fields);
   }
 
   /** A service the platform depends on (a tenant's Docker engine, Stripe) did not answer: 502. */

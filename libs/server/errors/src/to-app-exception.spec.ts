@@ -27,7 +27,9 @@ describe('error mapping', () => {
   });
 
   it('translates framework and database errors clients cause into 4xx codes', () => {
-    expect(toAppException(new NotFoundException('Cannot GET /x'))).toMatchObject({ code: ErrorCode.NotFound });
+    expect(toAppException(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
     expect(toAppException(new BadRequestException(['name must be shorter']))).toMatchObject({
       code: ErrorCode.ValidationFailed,
       message: 'name must be shorter',
@@ -37,7 +39,10 @@ describe('error mapping', () => {
       details: { fields: ['name'] },
     });
     expect(
-      toAppException({ code: 1, message: 'constraint failed: UNIQUE constraint failed: index devices_name (2067)' }),
+      toAppException({
+        code: 1,
+        message: 'constraint failed: UNIQUE constraint failed: index devices_name (2067)',
+      }),
     ).toMatchObject({ code: ErrorCode.Conflict });
     expect(toAppException({ type: 'entity.too.large', status: 413 })).toMatchObject({
       code: ErrorCode.ValidationFailed,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type PlatformKeys } from '@fleetgate/auth';
-import { EmailJobName, QueueName } from '@fleetgate/contracts';
+import { EmailJobName, ErrorCode, QueueName } from '@fleetgate/contracts';
 import {
   isDuplicateKeyError,
   MembershipsRepository,
@@ -97,7 +97,10 @@ export class UserAccountsService {
     } catch (error) {
       // Someone registered the same name or address between the check and the write.
       if (isDuplicateKeyError(error))
-        throw AppException.conflict('username or email is taken', ['username', 'email']);
+        throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
+          'username',
+          'email',
+        ]);
       throw error;
     }
     if (user && user.status === 'not-confirmed') await this.sendConfirmation(user);
@@ -164,7 +167,10 @@ export class UserAccountsService {
       throw AppException.validation('recovery_email cannot be emptied once set', ['recovery_email']);
     }
     if (recovery && recovery === email) {
-      throw AppException.validation('recovery_email must differ from email', ['email', 'recovery_email']);
+      throw AppException.userFields(ErrorCode.ValidationFailed, 'recovery_email must differ from email', [
+        'email',
+        'recovery_email',
+      ]);
     }
     if (change.password !== undefined) {
       set.password_hash = await this.checkedNewPassword(user, change.current_password, change.password);
@@ -175,7 +181,10 @@ export class UserAccountsService {
       await this.users.updateById(user.id, { $set: set });
     } catch (error) {
       if (isDuplicateKeyError(error))
-        throw AppException.conflict('username or email is taken', ['username', 'email']);
+        throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
+          'username',
+          'email',
+        ]);
       throw error;
     }
   }
@@ -249,7 +258,8 @@ export class UserAccountsService {
       const holder = await this.users.findByUsernameOrEmail(value);
       if (holder && holder.id !== self && holder[field] === value) taken.push(field);
     }
-    if (taken.length > 0) throw AppException.conflict(`${taken.join(' and ')} already taken`, taken);
+    if (taken.length > 0)
+      throw AppException.userFields(ErrorCode.Conflict, `${taken.join(' and ')} already taken`, taken);
   }
 
   private async checkedNewPassword(
