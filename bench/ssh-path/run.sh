@@ -14,6 +14,10 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 BYTES="${BYTES:-1073741824}"
 CONNECTS="${CONNECTS:-20}"
 CIPHER="${CIPHER:-aes128-gcm@openssh.com}"
+# Both sides are pinned to the same key exchange and host key type: OpenSSH's default post-quantum key exchange
+# costs more than the gateway's curve25519, and comparing the two would flatter or wrong one side.
+KEX="${KEX:-curve25519-sha256}"
+HOSTKEY="${HOSTKEY:-ssh-ed25519}"
 [ "$(id -u)" -eq 0 ] || { echo "run as root: the agent and sshd log in as root" >&2; exit 1; }
 
 bash scripts/ensure-deps.sh >/dev/null
@@ -80,11 +84,12 @@ ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey"
 cp "$WORK/id.pub" "$WORK/authorized_keys"
 /usr/sbin/sshd -D -e -f /dev/null -p "$DIRECT_PORT" -o ListenAddress=127.0.0.1 -h "$WORK/hostkey" \
   -o AuthorizedKeysFile="$WORK/authorized_keys" -o StrictModes=no -o PermitRootLogin=prohibit-password \
-  -o UsePAM=no -o PidFile=none -o Ciphers="$CIPHER" >"$WORK/sshd.log" 2>&1 & pids+=($!)
+  -o UsePAM=no -o PidFile=none -o Ciphers="$CIPHER" -o KexAlgorithms="$KEX" -o HostKeyAlgorithms="$HOSTKEY" >"$WORK/sshd.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$DIRECT_PORT") 2>/dev/null && break; sleep 0.1; done
 (exec 3<>"/dev/tcp/127.0.0.1/$DIRECT_PORT") 2>/dev/null || { cat "$WORK/sshd.log" >&2; exit 1; }
 
-common=(-i "$WORK/id" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -c "$CIPHER")
+common=(-i "$WORK/id" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -c "$CIPHER"
+  -o KexAlgorithms="$KEX" -o HostKeyAlgorithms="$HOSTKEY")
 via_gateway=(-p "$SSH_PORT" "${common[@]}" root@bench.bench-device@127.0.0.1)
 direct=(-p "$DIRECT_PORT" "${common[@]}" root@127.0.0.1)
 
@@ -106,17 +111,24 @@ connect_ms() { # median wall time of `ssh ... true`
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 }
 
+negotiated() { # "kex / host key / cipher" as the client's debug log reports them, so the header shows what was compared
+  ssh -v "$@" true 2>&1 | awk -F': ' '/kex: algorithm:/ {k=$NF} /kex: host key algorithm:/ {h=$NF} /kex: server->client cipher:/ {split($NF, c, " "); x=c[1]} END {print k " / " h " / " x}'
+}
+
 echo "warming up..." >&2
 ssh "${via_gateway[@]}" true; ssh "${direct[@]}" true
+direct_negotiated=$(negotiated "${direct[@]}")
+gateway_negotiated=$(negotiated "${via_gateway[@]}")
 direct_mbps=$(throughput "${direct[@]}")
 gateway_mbps=$(throughput "${via_gateway[@]}")
 direct_ms=$(connect_ms "${direct[@]}")
 gateway_ms=$(connect_ms "${via_gateway[@]}")
 
 node -e '
-  const [bytes, cipher, connects, dm, gm, dc, gc] = process.argv.slice(1);
+  const [bytes, cipher, connects, dm, gm, dc, gc, dn, gn] = process.argv.slice(1);
   console.log(`ssh-path benchmark: ${(bytes / 2 ** 20).toFixed(0)} MiB through cat, ${connects} connections, cipher ${cipher}, ${require("os").cpus().length} cores`);
+  console.log(`negotiated (kex / host key / cipher): direct sshd ${dn}; via Fleetgate ${gn}`);
   console.log(`                      direct sshd   via Fleetgate   ratio`);
   console.log(`throughput (MB/s)  ${dm.padStart(12)}   ${gm.padStart(13)}   ${(gm / dm).toFixed(2)}  (goal >= 0.60)`);
   console.log(`connect p50 (ms)   ${dc.padStart(12)}   ${gc.padStart(13)}   ${(gc / dc).toFixed(2)}  (goal <= 1.50)`);
-' "$BYTES" "$CIPHER" "$CONNECTS" "$direct_mbps" "$gateway_mbps" "$direct_ms" "$gateway_ms"
+' "$BYTES" "$CIPHER" "$CONNECTS" "$direct_mbps" "$gateway_mbps" "$direct_ms" "$gateway_ms" "$direct_negotiated" "$gateway_negotiated"
