@@ -112,7 +112,7 @@ connect_ms() { # median wall time of `ssh ... true`
 }
 
 negotiated() { # "kex / host key / cipher" as the client's debug log reports them, so the header shows what was compared
-  ssh -v "$@" true 2>&1 | awk -F': ' '/kex: algorithm:/ {k=$NF} /kex: host key algorithm:/ {h=$NF} /kex: server->client cipher:/ {split($NF, c, " "); x=c[1]} END {print k " / " h " / " x}'
+  ssh -v "$@" true 2>&1 | awk -F': ' '/kex: algorithm:/ {k=$NF} /kex: host key algorithm:/ {h=$NF} /kex: server->client cipher:/ {if (match($0, /cipher: [^ ]+/)) x=substr($0, RSTART + 8, RLENGTH - 8)} END {print k " / " h " / " x}'
 }
 
 echo "warming up..." >&2
