@@ -32,7 +32,7 @@ const notServed: Record<string, string> = {
 
 /** `METHOD /path` of every route of `groups` in the contract, path parameters written `{}`. */
 function contractRoutes(groups: string[]): string[] {
-  const text = readFileSync(join(workspaceRoot(), '..', 'shared', 'api', 'routes.md'), 'utf8');
+  const text = readFileSync(join(workspaceRoot(), 'apps/api/src/testing/contract/routes.md'), 'utf8');
   const routes: string[] = [];
   let group = '';
   for (const line of text.split('\n')) {

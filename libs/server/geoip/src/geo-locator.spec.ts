@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@fleetgate/testing';
 import { GeoLocator } from './geo-locator';
 
-const testDatabase = join(workspaceRoot(), '..', 'shared', 'geoip', 'GeoLite2-City-Test.mmdb');
+const testDatabase = join(workspaceRoot(), 'libs/server/geoip/src/__fixtures__/GeoLite2-City-Test.mmdb');
 
 describe('GeoLocator with MaxMind’s test database', () => {
   it('places known addresses', async () => {

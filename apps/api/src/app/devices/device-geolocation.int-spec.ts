@@ -14,7 +14,7 @@ import {
 import { createApiApplication } from '../../bootstrap';
 import { temporaryKeyDirectory } from '../../testing/api-environment';
 
-const testDatabase = join(workspaceRoot(), '..', 'shared', 'geoip', 'GeoLite2-City-Test.mmdb');
+const testDatabase = join(workspaceRoot(), 'libs/server/geoip/src/__fixtures__/GeoLite2-City-Test.mmdb');
 
 describe('device position from the registration’s verified client address', () => {
   let context: TestContext;
