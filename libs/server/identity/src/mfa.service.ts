@@ -86,6 +86,11 @@ function hashResetCode(userId: string, code: string): string {
   return createHash('sha256').update(`${userId}:${code.trim().toUpperCase()}`).digest('hex');
 }
 
+/** Names a TOTP secret in Redis keys without storing it: the secret is 160 random bits, so its hash reveals nothing. */
+function secretFingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 32);
+}
+
 function sameHash(left: string, right: string): boolean {
   const a = Buffer.from(left, 'hex');
   const b = Buffer.from(right, 'hex');
@@ -264,7 +269,7 @@ export class MfaService {
     return this.logins.loginResponseFor(updated ?? user);
   }
 
-  /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for the user. */
+  /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for that secret. */
   private async verifyTotp(userId: string, secret: string, code: string): Promise<boolean> {
     const now = this.clock.now();
     const totp = authenticator.clone({ epoch: now, step: STEP_SECONDS, digits: 6, window: 1 });
@@ -277,7 +282,8 @@ export class MfaService {
     }
     if (delta === null) return false;
     // A code is good for one use: an observed or phished code cannot be replayed within its drift window.
-    return this.state.markStepUsed(userId, Math.floor(now / (STEP_SECONDS * 1000)) + delta);
+    const step = Math.floor(now / (STEP_SECONDS * 1000)) + delta;
+    return this.state.markStepUsed(userId, secretFingerprint(secret), step);
   }
 
   private async confirmedUser(userId: string): Promise<UserDocument> {

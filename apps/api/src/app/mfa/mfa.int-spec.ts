@@ -351,6 +351,26 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     );
   });
 
+  it('accepts a new secret’s first code in the step the old secret’s code disabled MFA (issue 8.10)', async () => {
+    const user = await newMfaUser();
+    const disabled = await call(user.authorization, '/api/user/mfa/disable', 'PUT', {
+      code: codeAt(user.credentials.secret, now),
+    });
+    expect(disabled.status).toBe(200);
+    const login = await postLogin(api, { username: user.username, password: user.password });
+    expect(login.status).toBe(200);
+    const authorization = `Bearer ${(await readJson<LoginResponse>(login)).token}`;
+    const fresh = await generate({ ...user, authorization });
+    // Same 30 s step as the disable: the used steps belong to the old secret, not to the user.
+    const enabled = await call(authorization, '/api/user/mfa/enable', 'PUT', {
+      code: codeAt(fresh.secret, now),
+      secret: fresh.secret,
+      recovery_codes: fresh.recovery_codes,
+    });
+    expect(enabled.status).toBe(200);
+    expect((await storedUser(user.userId))?.mfa?.enabled).toBe(true);
+  });
+
   it('e-mails one reset code to each address; both together disable MFA and log in', async () => {
     const user = await newMfaUser();
     const requested = await call(null, '/api/user/mfa/reset', 'POST', { identifier: user.username });
