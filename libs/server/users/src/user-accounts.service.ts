@@ -79,7 +79,10 @@ export class UserAccountsService {
     if (request.sig && (!invitation || !invited || invitation.userId !== invited.id)) {
       throw AppException.validation('sig is not a valid invitation for this e-mail address');
     }
-    await this.refuseTaken({ username, email }, invited?.id);
+    // Only the invitation's signature proves the address: without it the placeholder is as taken as any account,
+    // or anyone could complete it, and keep a session that the invitee's acceptance would later let in.
+    const completing = invitation ? invited : null;
+    await this.refuseTaken({ username, email }, completing?.id);
 
     const account = {
       name: request.name,
@@ -91,8 +94,8 @@ export class UserAccountsService {
     };
     let user: UserDocument | null;
     try {
-      user = invited
-        ? await this.users.updateById(invited.id, { $set: account })
+      user = completing
+        ? await this.users.updateById(completing.id, { $set: account })
         : await this.users.create({ id: randomUUID(), max_namespaces: -1, ...account });
     } catch (error) {
       // Someone registered the same name or address between the check and the write.

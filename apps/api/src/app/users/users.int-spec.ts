@@ -173,6 +173,70 @@ describe('users: registration, confirmation, recovery, profile and account delet
       ).toBe(200);
     });
 
+    it('refuses to complete an invitee’s placeholder without the invitation sig, as any taken address (17.2)', async () => {
+      const owner = await newOwner(api);
+      const email = `${unique('invitee-')}@example.test`;
+      const invited = await send(
+        'POST',
+        `/api/namespaces/${owner.tenantId}/members`,
+        { email, role: 'administrator' },
+        owner.authorization,
+      );
+      expect(invited.status).toBe(200);
+      const placeholder = await users().findOne({ email }).lean<UserDocument>();
+      expect(placeholder?.status).toBe('invited');
+
+      // The attacker knows only the address: no sig.
+      const attacker = { ...newRegistration(), email, password: 'the attacker’s passphrase' };
+      const refused = await send('POST', '/api/register', attacker);
+      expect(refused.status).toBe(409);
+      expect(await readJson<string[]>(refused)).toEqual(['email']);
+      // Same answer as an address a confirmed account holds.
+      const confirmedHolder = await send('POST', '/api/register', {
+        ...newRegistration(),
+        email: `${owner.username}@example.test`,
+      });
+      expect(confirmedHolder.status).toBe(409);
+      expect(await readJson<string[]>(confirmedHolder)).toEqual(['email']);
+
+      // Nothing changed: no confirmation mail to the invitee, no account for the attacker.
+      expect(await users().findOne({ email }).lean<UserDocument>()).toMatchObject({
+        id: placeholder?.id,
+        status: 'invited',
+        password_hash: '!',
+      });
+      expect(await mailsTo(email, 'account-confirmation')).toEqual([]);
+      expect(await stored(attacker.username)).toBeNull();
+      expect((await postLogin(api, { username: email, password: attacker.password })).status).toBe(401);
+
+      // The invitee is not blocked: the link's sig completes the placeholder, confirmed, and they join.
+      const sig = (await lastLink(email, 'namespace-invitation')).searchParams.get('sig') ?? '';
+      const invitee = { ...newRegistration(), email };
+      expect((await send('POST', '/api/register', { ...invitee, sig })).status).toBe(200);
+      expect(await stored(invitee.username)).toMatchObject({ id: placeholder?.id, status: 'confirmed' });
+      const login = await postLogin(api, { username: email, password: invitee.password });
+      expect(login.status).toBe(200);
+      const authorization = `Bearer ${(await readJson<{ token: string }>(login)).token}`;
+      expect(
+        (
+          await send(
+            'PATCH',
+            `/api/namespaces/${owner.tenantId}/members/accept-invite`,
+            { sig },
+            authorization,
+          )
+        ).status,
+      ).toBe(200);
+      // Only the invitee's password opens the account that now holds the invited role.
+      expect((await postLogin(api, { username: email, password: attacker.password })).status).toBe(401);
+      const swap = await send('GET', `/api/auth/token/${owner.tenantId}`, undefined, authorization);
+      expect(swap.status).toBe(200);
+      expect(await readJson<{ id: string; role: string }>(swap)).toMatchObject({
+        id: placeholder?.id,
+        role: 'administrator',
+      });
+    });
+
     it('resends the confirmation e-mail, and answers the same for unknown or confirmed users', async () => {
       const registration = newRegistration();
       await send('POST', '/api/register', registration);
