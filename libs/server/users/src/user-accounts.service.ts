@@ -252,14 +252,17 @@ export class UserAccountsService {
     return user && user.email === email && user.status === 'invited' ? user : null;
   }
 
-  /** 409 naming each field someone else already has, as ShellHub answers. */
+  /**
+   * 409 naming each field someone else already has, as ShellHub answers. Usernames and addresses are one namespace
+   * (both log in), so a wanted username is taken by someone's address too, and the other way round.
+   */
   private async refuseTaken(wanted: { username?: string; email?: string }, self?: string): Promise<void> {
     const taken: string[] = [];
     for (const field of ['username', 'email'] as const) {
       const value = wanted[field];
       if (value === undefined) continue;
-      const holder = await this.users.findByUsernameOrEmail(value);
-      if (holder && holder.id !== self && holder[field] === value) taken.push(field);
+      const holders = await this.users.findHoldersOf(value);
+      if (holders.some((holder) => holder.id !== self)) taken.push(field);
     }
     if (taken.length > 0)
       throw AppException.userFields(ErrorCode.Conflict, `${taken.join(' and ')} already taken`, taken);

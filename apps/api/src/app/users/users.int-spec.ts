@@ -5,11 +5,12 @@ import {
   type NamespaceDocument,
   USER_MODEL,
   type UserDocument,
+  UsersRepository,
 } from '@fleetgate/data-access';
 import { QueueProducer } from '@fleetgate/queue';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { setupSign } from '@fleetgate/users';
-import { PLATFORM_KEYS } from '@fleetgate/identity';
+import { PasswordHashingService, PLATFORM_KEYS } from '@fleetgate/identity';
 import type { PlatformKeys } from '@fleetgate/auth';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -49,6 +50,18 @@ describe('users: registration, confirmation, recovery, profile and account delet
     if (!last) throw new Error(`no ${template} e-mail to ${to}`);
     return last.link;
   };
+  /** A confirmed user written straight to the database, as data from before a rule existed would be. */
+  const registerDirectly = async (fields: { username: string; email: string; password: string }) =>
+    api.app.get(UsersRepository).create({
+      id: randomUUID(),
+      name: fields.username,
+      username: fields.username,
+      email: fields.email,
+      password_hash: await api.app.get(PasswordHashingService).hash(fields.password),
+      status: 'confirmed',
+      max_namespaces: -1,
+    });
+
   const newRegistration = () => {
     const username = unique('user-');
     return {
@@ -387,6 +400,62 @@ describe('users: registration, confirmation, recovery, profile and account delet
       expect(taken.status).toBe(409);
       // ShellHub's contract answers the offending fields, bare, so that its clients can read them.
       expect(await readJson<string[]>(taken)).toEqual(['username', 'email']);
+    });
+
+    it('keeps usernames and e-mail addresses apart, wherever they are set (17.6)', async () => {
+      const victim = await newOwner(api);
+      const attacker = await newOwner(api);
+      const victimEmail = `${victim.username}@example.test`;
+      const emailShaped = await send(
+        'PATCH',
+        '/api/users',
+        { username: victimEmail },
+        attacker.authorization,
+      );
+      expect(emailShaped.status).toBe(400);
+      expect((await readJson<ErrorJson>(emailShaped)).message).toMatch(/no "@"/);
+      expect(
+        (
+          await send(
+            'PATCH',
+            `/api/users/${attacker.userId}/data`,
+            { username: victimEmail },
+            attacker.authorization,
+          )
+        ).status,
+      ).toBe(400);
+      const registered = await send('POST', '/api/register', {
+        ...newRegistration(),
+        username: 'someone@else.test',
+      });
+      expect(registered.status).toBe(400);
+      expect((await readJson<ErrorJson>(registered)).message).toMatch(/no "@"/);
+
+      // A username stored before the rule (or by another path) that equals an address still blocks that address,
+      // and the address's owner keeps their logins and recovery mails.
+      const legacyName = `${unique('legacy-')}@example.test`;
+      const password = 'legacy passphrase';
+      const legacy = await registerDirectly({
+        username: legacyName,
+        email: `${unique('other-')}@example.test`,
+        password,
+      });
+      const claimed = await send('POST', '/api/register', { ...newRegistration(), email: legacyName });
+      expect(claimed.status).toBe(409);
+      expect(await readJson<string[]>(claimed)).toEqual(['email']);
+
+      const holderOfAddress = await registerDirectly({
+        username: unique('holder-'),
+        email: legacyName,
+        password,
+      });
+      const login = await postLogin(api, { username: legacyName, password });
+      expect(login.status).toBe(200);
+      expect((await readJson<{ id: string }>(login)).id).toBe(holderOfAddress.id);
+      expect((await send('POST', '/api/user/recover_password', { username: legacyName })).status).toBe(200);
+      const recovery = await lastLink(legacyName, 'password-recovery');
+      expect(recovery.searchParams.get('id')).toBe(holderOfAddress.id);
+      expect(recovery.searchParams.get('id')).not.toBe(legacy.id);
     });
 
     it('serves the deprecated routes for the caller only', async () => {

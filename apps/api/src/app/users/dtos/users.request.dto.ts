@@ -9,9 +9,9 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { NEW_PASSWORD_LENGTH, USERNAME_PATTERN } from '@fleetgate/identity';
+import { NEW_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '@fleetgate/identity';
 
-const usernameRule = { message: 'username must be 3 to 30 letters, digits, "-", "_", "." or "@"' };
+const usernameRule = { message: USERNAME_RULE };
 const newPassword = { minLength: NEW_PASSWORD_LENGTH.min, maxLength: NEW_PASSWORD_LENGTH.max };
 const newPasswordRule = {
   message: `password must be ${NEW_PASSWORD_LENGTH.min} to ${NEW_PASSWORD_LENGTH.max} characters`,
