@@ -11,7 +11,12 @@ import {
   UsersRepository,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { NAMESPACE_NAME_PATTERN, NEW_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from './account-rules';
+import {
+  NAMESPACE_NAME_PATTERN,
+  NEW_PASSWORD_LENGTH,
+  USERNAME_PATTERN,
+  USERNAME_RULE,
+} from './account-rules';
 import { PasswordHashingService } from './password-hashing.service';
 
 export interface AccountSeedRequest {

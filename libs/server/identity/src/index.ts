@@ -44,3 +44,9 @@ export {
   type MfaResetRequest,
 } from './mfa.service';
 export { EMAILS_PER_ACCOUNT_PER_HOUR, EmailThrottleService } from './email-throttle.service';
+export {
+  END_EVERY_SESSION,
+  UserSessionModule,
+  UserSessionService,
+  type UserSessionOptions,
+} from './user-session.service';

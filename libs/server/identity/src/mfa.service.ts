@@ -12,6 +12,7 @@ import { LoginLockoutService } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
 import { PLATFORM_KEYS } from './platform-keys.module';
+import { END_EVERY_SESSION } from './user-session.service';
 
 /** The issuer authenticator apps show next to the account. */
 export const MFA_ISSUER = 'Fleetgate';
@@ -154,6 +155,8 @@ export class MfaService {
           recovery_codes: [...new Set(request.recovery_codes.map(hashRecoveryCode))],
         },
       },
+      // Sessions begun with the password alone end: whoever holds one must now pass the second factor.
+      $inc: END_EVERY_SESSION,
     });
   }
 
@@ -220,7 +223,7 @@ export class MfaService {
       proved = await this.state.spendRecoveryForDisable(user.id, hash, stillStored, this.clock.now());
     }
     if (!proved) return this.refuse(clientAddress, user.id, AppException.forbidden('invalid code'));
-    await this.users.updateById(user.id, { $unset: { mfa: 1 } });
+    await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
     await this.lockouts.reset(clientAddress, user.id);
   }
 
@@ -264,9 +267,11 @@ export class MfaService {
       ].every(Boolean);
     if (!user || !valid) return this.refuse(clientAddress, userId, this.invalidCode('invalid reset codes'));
     if (!(await this.state.takeResetCodes(user.id))) throw this.invalidCode('invalid reset codes');
-    const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 } });
+    // Every other session ends; the login answered here carries the new epoch.
+    const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
+    if (!updated) throw this.invalidCode('invalid reset codes');
     await this.lockouts.reset(clientAddress, user.id);
-    return this.logins.loginResponseFor(updated ?? user);
+    return this.logins.loginResponseFor(updated);
   }
 
   /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for that secret. */
