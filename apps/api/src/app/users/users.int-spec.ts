@@ -42,7 +42,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
       .filter((job) => job.name === EmailJobName.Send)
       .map((job) => job.data as EmailJobPayload)
       .filter((payload) => payload.to === to && payload.template === template)
-      .map((payload) => ({ payload, link: new URL(payload.variables['link'] ?? '') }));
+      .map((payload) => ({ payload, link: new URL(payload.variables['link'] ?? 'about:blank') }));
   };
   const lastLink = async (to: string, template: string) => {
     const mails = await mailsTo(to, template);
@@ -61,6 +61,13 @@ describe('users: registration, confirmation, recovery, profile and account delet
       status: 'confirmed',
       max_namespaces: -1,
     });
+
+  /** Opens the newest address-change link sent to `address`. */
+  const confirmAddress = async (address: string) => {
+    const token = (await lastLink(address, 'address-change-confirmation')).searchParams.get('token');
+    const confirmed = await send('POST', '/api/user/confirm_address', { token });
+    expect(confirmed.status).toBe(200);
+  };
 
   const newRegistration = () => {
     const username = unique('user-');
@@ -322,7 +329,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
   });
 
   describe('PATCH /api/users and the deprecated /api/users/{id}/…', () => {
-    it('changes name, username, e-mail and recovery e-mail', async () => {
+    it('changes name, username, e-mail and recovery e-mail, each address once its link is opened', async () => {
       const owner = await newOwner(api);
       const username = unique('renamed-');
       const change = {
@@ -331,8 +338,83 @@ describe('users: registration, confirmation, recovery, profile and account delet
         email: `${username}@example.test`,
         recovery_email: `${username}@recovery.test`,
       };
-      expect((await send('PATCH', '/api/users', change, owner.authorization)).status).toBe(200);
+      expect(
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { ...change, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
+      ).toBe(200);
+      expect(await stored(username)).toMatchObject({
+        name: change.name,
+        email: `${owner.username}@example.test`,
+      });
+      for (const address of [change.email, change.recovery_email]) {
+        await confirmAddress(address);
+      }
       expect(await stored(username)).toMatchObject(change);
+    });
+
+    it('changes an address only with the current password and the link sent to it, telling the old one (17.3)', async () => {
+      const owner = await newOwner(api);
+      const oldEmail = `${owner.username}@example.test`;
+      const attackerEmail = `${unique('attacker-')}@example.test`;
+      const attackerRecovery = `${unique('attacker-')}@recovery.test`;
+      // A stolen session without the password changes no address.
+      const bare = await send('PATCH', '/api/users', { email: attackerEmail }, owner.authorization);
+      expect(bare.status).toBe(400);
+      expect((await readJson<ErrorJson>(bare)).message).toMatch(
+        /current_password is required to change email/,
+      );
+      const wrong = await send(
+        'PATCH',
+        '/api/users',
+        { recovery_email: attackerRecovery, current_password: 'not the password' },
+        owner.authorization,
+      );
+      expect(wrong.status).toBe(403);
+      expect(await mailsTo(attackerEmail, 'address-change-confirmation')).toEqual([]);
+      expect(await mailsTo(attackerRecovery, 'address-change-confirmation')).toEqual([]);
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: oldEmail,
+      });
+      expect(
+        (await users().findOne({ id: owner.userId }).lean<UserDocument>())?.recovery_email,
+      ).toBeUndefined();
+
+      // With the password, the change waits for the new address's link; the old address is told at once.
+      const asked = await send(
+        'PATCH',
+        '/api/users',
+        { email: attackerEmail, current_password: owner.password },
+        owner.authorization,
+      );
+      expect(asked.status).toBe(200);
+      const [notice] = await mailsTo(oldEmail, 'address-change-notice');
+      expect(notice?.payload.variables).toMatchObject({ address: attackerEmail });
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: oldEmail,
+      });
+      // Until then, recovery still goes to the old address.
+      expect((await send('POST', '/api/user/recover_password', { username: owner.username })).status).toBe(
+        200,
+      );
+      expect(await mailsTo(oldEmail, 'password-recovery')).toHaveLength(1);
+      expect(await mailsTo(attackerEmail, 'password-recovery')).toEqual([]);
+
+      const link = await lastLink(attackerEmail, 'address-change-confirmation');
+      expect(link.origin + link.pathname).toBe('https://console.fleetgate.test/confirm-address');
+      expect((await send('POST', '/api/user/confirm_address', { token: 'forged' })).status).toBe(400);
+      expect((await send('POST', '/api/user/confirm_address', {})).status).toBe(400);
+      const token = link.searchParams.get('token');
+      expect((await send('POST', '/api/user/confirm_address', { token })).status).toBe(200);
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: attackerEmail,
+      });
+      expect((await send('POST', '/api/user/confirm_address', { token })).status).toBe(400);
     });
 
     it('keeps the recovery e-mail apart from the main one, and never empties it once set', async () => {
@@ -346,15 +428,30 @@ describe('users: registration, confirmation, recovery, profile and account delet
       expect(same.status).toBe(400);
       // ShellHub's contract answers the offending fields, bare, so that its clients can read them.
       expect(await readJson<string[]>(same)).toEqual(['email', 'recovery_email']);
+      const backup = `${unique('backup-')}@recovery.test`;
       expect(
-        (await send('PATCH', '/api/users', { recovery_email: 'backup@recovery.test' }, owner.authorization))
-          .status,
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { recovery_email: backup, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
       ).toBe(200);
+      await confirmAddress(backup);
       const emptied = await send('PATCH', '/api/users', { recovery_email: '' }, owner.authorization);
       expect(emptied.status).toBe(400);
       expect((await readJson<ErrorJson>(emptied)).message).toMatch(/cannot be emptied/);
       expect(
-        (await send('PATCH', '/api/users', { email: 'backup@recovery.test' }, owner.authorization)).status,
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { email: backup, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
       ).toBe(400);
     });
 
