@@ -696,6 +696,8 @@ describe('first-run setup: POST /api/setup', () => {
     expect((await setup(null, body)).status).toBe(400);
     expect((await setup('0'.repeat(64), body)).status).toBe(403);
     expect((await setup(sign, { ...body, password: 'short' })).status).toBe(400);
+    // Usernames are never e-mail-shaped (17.6), on setup too.
+    expect((await setup(sign, { ...body, username: 'admin@example.test' })).status).toBe(400);
     expect((await readJson<{ setup: boolean }>(await fetch(`${api.url}/info`))).setup).toBe(false);
 
     expect((await setup(sign, body)).status).toBe(200);
