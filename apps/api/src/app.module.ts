@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ApiConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
-import { IdentityModule, LoginLockoutModule, PlatformKeysModule } from '@fleetgate/identity';
+import { IdentityModule, LoginLockoutModule, PlatformKeysModule, UserSessionModule } from '@fleetgate/identity';
 import { GeoIpModule } from '@fleetgate/geoip';
 import { LoggingModule } from '@fleetgate/observability';
 import { QueueModule } from '@fleetgate/queue';
@@ -32,6 +32,7 @@ export class AppModule {
         GeoIpModule.forRoot(config.geoip.databasePath),
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
+        UserSessionModule.forRoot(config.sessions),
         SystemModule.forRoot(config.publicEndpoints),
         AuthApiModule,
         MfaApiModule,

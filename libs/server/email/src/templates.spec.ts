@@ -28,6 +28,23 @@ describe('renderEmail', () => {
     expect(email.text).toContain('Account id: u-1');
   });
 
+  it('sends the address-change link to the new address and tells the old one where the change goes', () => {
+    const link = 'https://console.fleetgate.test/confirm-email?token=abc';
+    const confirmation = renderEmail(EmailTemplate.AddressChangeConfirmation, {
+      name: 'Ada',
+      link,
+      field: 'e-mail address',
+    });
+    expect(confirmation.text).toContain(link);
+    const notice = renderEmail(EmailTemplate.AddressChangeNotice, {
+      name: 'Ada',
+      field: 'e-mail address',
+      address: 'new@example.test',
+    });
+    expect(notice.text).toContain('new@example.test');
+    expect(notice.text).toMatch(/change your password/);
+  });
+
   it('refuses an unknown template and names missing variables', () => {
     expect(() => renderEmail('welcome', {})).toThrow(
       new EmailTemplateError('unknown e-mail template "welcome"'),

@@ -24,6 +24,8 @@ export const EmailTemplate = {
   PasswordRecovery: 'password-recovery',
   MfaResetMain: 'mfa-reset-main',
   MfaResetRecovery: 'mfa-reset-recovery',
+  AddressChangeConfirmation: 'address-change-confirmation',
+  AddressChangeNotice: 'address-change-notice',
 } as const;
 
 const LINK = '\u0000link\u0000';
@@ -66,6 +68,25 @@ const templates: Record<string, Template> = {
       `Hello ${values['name']},`,
       `Choose a new password here: ${LINK}`,
       'The link works once, for one day. If you did not ask for this, ignore this e-mail: your password stays as it is.',
+    ],
+  },
+  [EmailTemplate.AddressChangeConfirmation]: {
+    requires: ['name', 'link', 'field'],
+    subject: () => 'Confirm your new Fleetgate e-mail address',
+    paragraphs: (values) => [
+      `Hello ${values['name']},`,
+      `Confirm this address as the ${values['field']} of your Fleetgate account: ${LINK}`,
+      'Nothing changes until you open the link; it works once, for one day. If you did not ask for this, ignore this e-mail.',
+    ],
+  },
+  [EmailTemplate.AddressChangeNotice]: {
+    requires: ['name', 'field', 'address'],
+    subject: () => 'Your Fleetgate e-mail address is being changed',
+    paragraphs: (values) => [
+      `Hello ${values['name']},`,
+      `Someone signed in to your Fleetgate account, gave its password and asked to change its ${values['field']} to ${values['address']}.`,
+      'The change takes effect only once the link sent to that address is opened.',
+      'If this was not you, change your password now: that also signs out every session.',
     ],
   },
   [EmailTemplate.MfaResetMain]: mfaReset('main'),

@@ -1,5 +1,11 @@
-/** ShellHub's username rule (seed `userUsername`); usernames are stored lower-case. */
-export const USERNAME_PATTERN = /^[a-zA-Z0-9-_.@]{3,30}$/;
+/**
+ * ShellHub's username rule (seed `userUsername`) without "@": a username that looks like an e-mail address could
+ * be someone else's address, which logins and recovery also accept. Usernames are stored lower-case.
+ */
+export const USERNAME_PATTERN = /^[a-zA-Z0-9-_.]{3,30}$/;
+
+export const USERNAME_RULE =
+  'username must be 3 to 30 letters, digits, "-", "_" or "." (no "@": it is not an e-mail address)';
 
 /** An RFC 1123 label without dots, 3 to 30 characters; namespace names are stored lower-case. */
 export const NAMESPACE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$/;

@@ -11,7 +11,12 @@ import {
   UsersRepository,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { NAMESPACE_NAME_PATTERN, NEW_PASSWORD_LENGTH, USERNAME_PATTERN } from './account-rules';
+import {
+  NAMESPACE_NAME_PATTERN,
+  NEW_PASSWORD_LENGTH,
+  USERNAME_PATTERN,
+  USERNAME_RULE,
+} from './account-rules';
 import { PasswordHashingService } from './password-hashing.service';
 
 export interface AccountSeedRequest {
@@ -64,6 +69,9 @@ export class AccountSeedService {
   private async ensureUser(username: string, email: string, password: string): Promise<UserDocument> {
     const existing = await this.users.findByUsernameOrEmail(username);
     if (existing) return existing;
+    if ((await this.users.findHoldersOf(email)).length > 0) {
+      throw AppException.conflict(`the e-mail address ${email} belongs to another user`);
+    }
     return this.users.create({
       id: randomUUID(),
       name: username,
@@ -105,7 +113,7 @@ export class AccountSeedService {
 
 function validate(username: string, email: string, namespace: string, password: string): void {
   const problems = [
-    USERNAME_PATTERN.test(username) ? null : 'username must be 3 to 30 letters, digits, "-", "_", "." or "@"',
+    USERNAME_PATTERN.test(username) ? null : USERNAME_RULE,
     isEmail(email) ? null : 'email must be an e-mail address',
     NAMESPACE_NAME_PATTERN.test(namespace)
       ? null

@@ -1,7 +1,13 @@
 export { PLATFORM_KEYS, PlatformKeysModule } from './platform-keys.module';
 export { AccountsModule } from './accounts.module';
 export { IdentityModule } from './identity.module';
-export { NAMESPACE_NAME_PATTERN, NEW_PASSWORD_LENGTH, PASSWORD_LENGTH, USERNAME_PATTERN } from './account-rules';
+export {
+  NAMESPACE_NAME_PATTERN,
+  NEW_PASSWORD_LENGTH,
+  PASSWORD_LENGTH,
+  USERNAME_PATTERN,
+  USERNAME_RULE,
+} from './account-rules';
 export { AccountSeedService, type AccountSeedRequest, type AccountSeedResult } from './account-seed.service';
 export { LoginService, type LoginCredentials, type LoginResponse } from './login.service';
 export { PasswordHashingService } from './password-hashing.service';
@@ -38,3 +44,9 @@ export {
   type MfaResetRequest,
 } from './mfa.service';
 export { EMAILS_PER_ACCOUNT_PER_HOUR, EmailThrottleService } from './email-throttle.service';
+export {
+  END_EVERY_SESSION,
+  UserSessionModule,
+  UserSessionService,
+  type UserSessionOptions,
+} from './user-session.service';

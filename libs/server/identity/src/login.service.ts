@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type PlatformKeys, signUserToken, verifyUserToken } from '@fleetgate/auth';
+import { Injectable } from '@nestjs/common';
 import {
   type MembershipDocument,
   type MemberRole,
@@ -14,7 +13,7 @@ import { Clock } from './clock';
 import { LoginLockoutService } from './login-lockout.service';
 import { MfaStateRepository } from './mfa-state.repository';
 import { PasswordHashingService } from './password-hashing.service';
-import { PLATFORM_KEYS } from './platform-keys.module';
+import { UserSessionService } from './user-session.service';
 
 export interface LoginCredentials {
   /** A username or an e-mail address. */
@@ -41,7 +40,7 @@ export interface LoginResponse {
 @Injectable()
 export class LoginService {
   constructor(
-    @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
+    private readonly sessions: UserSessionService,
     private readonly users: UsersRepository,
     private readonly memberships: MembershipsRepository,
     private readonly passwords: PasswordHashingService,
@@ -100,12 +99,16 @@ export class LoginService {
    * A fresh login response for an authenticated user in `tenantId` (ShellHub's `GET /api/auth/token/{tenant}`):
    * only for a namespace the user is an accepted member of now; anything else is refused, never a token for it.
    */
-  async switchNamespace(userId: string, tenantId: string): Promise<LoginResponse> {
-    const user = await this.users.findById(userId);
+  async switchNamespace(
+    session: { userId: string; authTime: number },
+    tenantId: string,
+  ): Promise<LoginResponse> {
+    const user = await this.users.findById(session.userId);
     if (!user || user.status !== 'confirmed') throw AppException.unauthorized('invalid or expired token');
     const membership = await this.memberships.findOne(tenantScope(tenantId), { user_id: user.id, status: 'accepted' });
     if (!membership) throw AppException.forbidden('not a member of this namespace');
-    return this.sessionOf(user, membership);
+    // A swap renews the same session: it must not restart the session's age.
+    return this.sessionOf(user, membership, session.authTime);
   }
 
   /**
@@ -113,22 +116,25 @@ export class LoginService {
    * member of it, else with an empty tenant and role (as after a login without any namespace).
    */
   async currentUser(authorization: string | undefined): Promise<LoginResponse> {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    const claims = token ? verifyUserToken(this.keys, token) : null;
-    if (!claims) throw AppException.unauthorized('invalid or expired token');
+    const claims = this.sessions.claimsOf(authorization);
     const tenantId = claims.tenant;
     const user = await this.users.findById(claims.id);
-    if (!user || user.status !== 'confirmed') throw AppException.unauthorized('invalid or expired token');
+    this.sessions.requireCurrent(claims, user);
     const membership = tenantId
       ? await this.memberships.findOne(tenantScope(tenantId), { user_id: user.id, status: 'accepted' })
       : null;
-    return this.sessionOf(user, membership);
+    // The renewed token keeps the session's start: renewing forever cannot outlive the maximum session age.
+    return this.sessionOf(user, membership, claims.authTime);
   }
 
-  private sessionOf(user: UserDocument, membership: MembershipDocument | null): LoginResponse {
+  private sessionOf(
+    user: UserDocument,
+    membership: MembershipDocument | null,
+    authTime?: number,
+  ): LoginResponse {
     const tenant = membership?.tenant_id ?? '';
     return {
-      token: signUserToken(this.keys, { id: user.id, username: user.username, tenantId: tenant, mfa: user.mfa?.enabled ?? false }),
+      token: this.sessions.tokenFor(user, tenant, authTime),
       user: user.username,
       name: user.name,
       id: user.id,

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type PlatformKeys, verifyUserToken } from '@fleetgate/auth';
+import { Injectable } from '@nestjs/common';
 import {
   API_KEY_NEVER_EXPIRES,
   ApiKeysRepository,
@@ -12,7 +11,7 @@ import {
 import { AppException } from '@fleetgate/errors';
 import { Clock } from './clock';
 import { apiKeyAllows, lowerRole, type Permission, roleAllows } from './permissions';
-import { PLATFORM_KEYS } from './platform-keys.module';
+import { UserSessionService } from './user-session.service';
 
 /** Longer than any key we issue or accept (UUIDs); anything longer is refused before it is hashed. */
 const MAX_API_KEY_LENGTH = 128;
@@ -21,6 +20,8 @@ const MAX_API_KEY_LENGTH = 128;
 export interface AuthenticatedUser {
   userId: string;
   username: string;
+  /** Unix seconds when the session began; renewed tokens keep it (maximum session age). */
+  authTime: number;
 }
 
 /** Who is calling, in which namespace, with which role: established anew on every request. */
@@ -48,7 +49,7 @@ export interface MemberCredentials {
 @Injectable()
 export class MemberAuthenticationService {
   constructor(
-    @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
+    private readonly sessions: UserSessionService,
     private readonly memberships: MembershipsRepository,
     private readonly users: UsersRepository,
     private readonly apiKeys: ApiKeysRepository,
@@ -60,10 +61,10 @@ export class MemberAuthenticationService {
    * token of a user who still exists and is confirmed; no membership is needed and no role is checked.
    */
   async authenticateUser(authorization: string | undefined): Promise<AuthenticatedUser> {
-    const claims = this.verifiedClaims(authorization);
+    const claims = this.sessions.claimsOf(authorization);
     const user = await this.users.findById(claims.id);
-    if (!user || user.status !== 'confirmed') throw AppException.unauthorized('invalid or expired token');
-    return { userId: user.id, username: user.username };
+    this.sessions.requireCurrent(claims, user);
+    return { userId: user.id, username: user.username, authTime: claims.authTime };
   }
 
   /**
@@ -72,11 +73,15 @@ export class MemberAuthenticationService {
    */
   async authenticate(credentials: MemberCredentials): Promise<AuthenticatedMember> {
     if (credentials.apiKey) return this.authenticateApiKey(credentials.apiKey);
-    const claims = this.verifiedClaims(credentials.authorization);
+    const claims = this.sessions.claimsOf(credentials.authorization);
     const tenantId = credentials.tenantId || claims.tenant;
-    if (!tenantId) throw AppException.forbidden('no namespace selected');
-    const scope = tenantScope(tenantId);
-    const membership = await this.memberships.findOne(scope, { user_id: claims.id, status: 'accepted' });
+    const scope = tenantId ? tenantScope(tenantId) : null;
+    const [user, membership] = await Promise.all([
+      this.users.findById(claims.id),
+      scope ? this.memberships.findOne(scope, { user_id: claims.id, status: 'accepted' }) : null,
+    ]);
+    this.sessions.requireCurrent(claims, user);
+    if (!scope) throw AppException.forbidden('no namespace selected');
     if (!membership) throw AppException.forbidden('not a member of this namespace');
     return { userId: claims.id, username: claims.name, role: membership.role, scope };
   }
@@ -111,14 +116,6 @@ export class MemberAuthenticationService {
   /** User-level routes act for a person, never for a namespace's automation (ShellHub's `BlockAPIKey`). */
   refuseApiKey(apiKey: string | undefined): void {
     if (apiKey) throw AppException.forbidden('API keys may not use this route');
-  }
-
-  private verifiedClaims(authorization: string | undefined) {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw AppException.unauthorized('missing bearer token');
-    const claims = verifyUserToken(this.keys, token);
-    if (!claims) throw AppException.unauthorized('invalid or expired token');
-    return claims;
   }
 
   authorize(member: AuthenticatedMember, permission: Permission): void {

@@ -63,10 +63,14 @@ export class MfaStateRepository {
     return (await this.redis.del(this.key('mfa-token', token))) === 1;
   }
 
-  /** Records that the user's TOTP step was used; false when it already was (a replayed code). */
-  async markStepUsed(userId: string, step: number): Promise<boolean> {
+  /**
+   * Records that the user's TOTP step was used with the secret whose fingerprint is given; false when it already
+   * was (a replayed code). Per secret, not per user: a new secret's first code is not the old secret's code, even
+   * in the same step (a user who disables and re-enables MFA within a minute).
+   */
+  async markStepUsed(userId: string, secretFingerprint: string, step: number): Promise<boolean> {
     const set = await this.redis.set(
-      this.key('mfa-totp-used', userId, String(step)),
+      this.key('mfa-totp-used', userId, secretFingerprint, String(step)),
       '1',
       'PX',
       USED_STEP_TTL_MILLISECONDS,

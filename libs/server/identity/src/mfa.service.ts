@@ -12,6 +12,7 @@ import { LoginLockoutService } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
 import { PLATFORM_KEYS } from './platform-keys.module';
+import { END_EVERY_SESSION } from './user-session.service';
 
 /** The issuer authenticator apps show next to the account. */
 export const MFA_ISSUER = 'Fleetgate';
@@ -86,6 +87,11 @@ function hashResetCode(userId: string, code: string): string {
   return createHash('sha256').update(`${userId}:${code.trim().toUpperCase()}`).digest('hex');
 }
 
+/** Names a TOTP secret in Redis keys without storing it: the secret is 160 random bits, so its hash reveals nothing. */
+function secretFingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 32);
+}
+
 function sameHash(left: string, right: string): boolean {
   const a = Buffer.from(left, 'hex');
   const b = Buffer.from(right, 'hex');
@@ -149,6 +155,8 @@ export class MfaService {
           recovery_codes: [...new Set(request.recovery_codes.map(hashRecoveryCode))],
         },
       },
+      // Sessions begun with the password alone end: whoever holds one must now pass the second factor.
+      $inc: END_EVERY_SESSION,
     });
   }
 
@@ -215,7 +223,7 @@ export class MfaService {
       proved = await this.state.spendRecoveryForDisable(user.id, hash, stillStored, this.clock.now());
     }
     if (!proved) return this.refuse(clientAddress, user.id, AppException.forbidden('invalid code'));
-    await this.users.updateById(user.id, { $unset: { mfa: 1 } });
+    await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
     await this.lockouts.reset(clientAddress, user.id);
   }
 
@@ -259,12 +267,14 @@ export class MfaService {
       ].every(Boolean);
     if (!user || !valid) return this.refuse(clientAddress, userId, this.invalidCode('invalid reset codes'));
     if (!(await this.state.takeResetCodes(user.id))) throw this.invalidCode('invalid reset codes');
-    const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 } });
+    // Every other session ends; the login answered here carries the new epoch.
+    const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
+    if (!updated) throw this.invalidCode('invalid reset codes');
     await this.lockouts.reset(clientAddress, user.id);
-    return this.logins.loginResponseFor(updated ?? user);
+    return this.logins.loginResponseFor(updated);
   }
 
-  /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for the user. */
+  /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for that secret. */
   private async verifyTotp(userId: string, secret: string, code: string): Promise<boolean> {
     const now = this.clock.now();
     const totp = authenticator.clone({ epoch: now, step: STEP_SECONDS, digits: 6, window: 1 });
@@ -277,7 +287,8 @@ export class MfaService {
     }
     if (delta === null) return false;
     // A code is good for one use: an observed or phished code cannot be replayed within its drift window.
-    return this.state.markStepUsed(userId, Math.floor(now / (STEP_SECONDS * 1000)) + delta);
+    const step = Math.floor(now / (STEP_SECONDS * 1000)) + delta;
+    return this.state.markStepUsed(userId, secretFingerprint(secret), step);
   }
 
   private async confirmedUser(userId: string): Promise<UserDocument> {

@@ -34,12 +34,31 @@ describe('user tokens', () => {
       tenant: user.tenantId,
       name: 'alice',
       mfa: false,
+      epoch: 0,
+      authTime: expect.any(Number),
     });
     const decoded = jwt.decode(token, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
     expect(decoded.header.alg).toBe('RS256');
     const { exp = 0, iat = 0 } = decoded.payload;
     expect(exp - iat).toBe(USER_TOKEN_LIFETIME_SECONDS);
     expect(decoded.payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('carries the epoch and the session start, and never outlives the maximum session age', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const fresh = verifyUserToken(
+      keys,
+      signUserToken(keys, { ...user, epoch: 3, maxSessionAgeSeconds: 7 * 86400 }),
+    );
+    expect(fresh).toMatchObject({ epoch: 3 });
+    expect(fresh?.authTime).toBeGreaterThanOrEqual(now);
+    // A renewal of a session begun 71 hours ago keeps its start and ends when the 72-hour session age does.
+    const authTime = now - 71 * 3600;
+    const renewed = signUserToken(keys, { ...user, authTime, maxSessionAgeSeconds: 72 * 3600 });
+    const payload = jwt.decode(renewed) as jwt.JwtPayload;
+    expect(payload['auth_time']).toBe(authTime);
+    expect(payload.exp).toBe(authTime + 72 * 3600);
+    expect(verifyUserToken(keys, renewed)?.authTime).toBe(authTime);
   });
 
   it('refuses device tokens, other keys, expired tokens and other algorithms', () => {

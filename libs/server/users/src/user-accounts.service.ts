@@ -14,6 +14,7 @@ import {
 import { AppException } from '@fleetgate/errors';
 import {
   EmailThrottleService,
+  END_EVERY_SESSION,
   NEW_PASSWORD_LENGTH,
   PasswordHashingService,
   PLATFORM_KEYS,
@@ -24,6 +25,10 @@ import { AccountTokensRepository } from './account-tokens.repository';
 
 export const ACCOUNT_CONFIRMATION_EMAIL_TEMPLATE = 'account-confirmation';
 export const PASSWORD_RECOVERY_EMAIL_TEMPLATE = 'password-recovery';
+export const ADDRESS_CHANGE_CONFIRMATION_EMAIL_TEMPLATE = 'address-change-confirmation';
+export const ADDRESS_CHANGE_NOTICE_EMAIL_TEMPLATE = 'address-change-notice';
+
+type AddressField = 'email' | 'recovery_email';
 
 export const USERS_OPTIONS = Symbol('USERS_OPTIONS');
 
@@ -79,7 +84,10 @@ export class UserAccountsService {
     if (request.sig && (!invitation || !invited || invitation.userId !== invited.id)) {
       throw AppException.validation('sig is not a valid invitation for this e-mail address');
     }
-    await this.refuseTaken({ username, email }, invited?.id);
+    // Only the invitation's signature proves the address: without it the placeholder is as taken as any account,
+    // or anyone could complete it, and keep a session that the invitee's acceptance would later let in.
+    const completing = invitation ? invited : null;
+    await this.refuseTaken({ username, email }, completing?.id);
 
     const account = {
       name: request.name,
@@ -91,8 +99,8 @@ export class UserAccountsService {
     };
     let user: UserDocument | null;
     try {
-      user = invited
-        ? await this.users.updateById(invited.id, { $set: account })
+      user = completing
+        ? await this.users.updateById(completing.id, { $set: account })
         : await this.users.create({ id: randomUUID(), max_namespaces: -1, ...account });
     } catch (error) {
       // Someone registered the same name or address between the check and the write.
@@ -145,26 +153,32 @@ export class UserAccountsService {
     }
     const updated = await this.users.updateById(userId, {
       $set: { password_hash: await this.passwords.hash(password) },
+      // Whoever knew the old password may hold a session: a reset ends them all.
+      $inc: END_EVERY_SESSION,
     });
     if (!updated) throw AppException.validation('the recovery token is invalid or has expired');
   }
 
   /**
-   * `PATCH /api/users`: any of name, username, e-mail, recovery e-mail and password. A new password needs the
-   * current one; the recovery address must differ from the main one and, once set, cannot be emptied.
+   * `PATCH /api/users`: any of name, username, e-mail, recovery e-mail and password. A new password, and a new
+   * address, need the current password; the recovery address must differ from the main one and, once set, cannot
+   * be emptied. A new address takes effect only through the link e-mailed to it, and the address it replaces is
+   * told (docs/adr/0004-sessions-and-address-changes.md): a stolen session alone cannot redirect the password
+   * recovery and MFA reset mails.
    */
   async updateProfile(userId: string, change: ProfileChange): Promise<void> {
     const user = await this.existing(userId);
     const set: Partial<UserDocument> = {};
     if (change.name !== undefined) set.name = change.name;
     if (change.username !== undefined) set.username = change.username.toLowerCase();
-    if (change.email !== undefined) set.email = change.email.toLowerCase();
-    if (change.recovery_email !== undefined) set.recovery_email = change.recovery_email.toLowerCase();
-
-    const email = set.email ?? user.email;
-    const recovery = set.recovery_email ?? user.recovery_email;
-    if (set.recovery_email === '' && user.recovery_email) {
-      throw AppException.validation('recovery_email cannot be emptied once set', ['recovery_email']);
+    const addresses: Array<{ field: AddressField; address: string }> = [];
+    const email = change.email?.toLowerCase() ?? user.email;
+    const recovery = change.recovery_email?.toLowerCase() ?? user.recovery_email ?? '';
+    if (email !== user.email) addresses.push({ field: 'email', address: email });
+    if (recovery !== (user.recovery_email ?? '')) {
+      if (recovery === '')
+        throw AppException.validation('recovery_email cannot be emptied once set', ['recovery_email']);
+      addresses.push({ field: 'recovery_email', address: recovery });
     }
     if (recovery && recovery === email) {
       throw AppException.userFields(ErrorCode.ValidationFailed, 'recovery_email must differ from email', [
@@ -172,21 +186,88 @@ export class UserAccountsService {
         'recovery_email',
       ]);
     }
-    if (change.password !== undefined) {
-      set.password_hash = await this.checkedNewPassword(user, change.current_password, change.password);
+    if (change.password !== undefined) requireNewPassword(change.password, 'password');
+    await this.refuseTaken(
+      { username: set.username, email: email === user.email ? undefined : email },
+      user.id,
+    );
+
+    if (change.password !== undefined || addresses.length > 0) {
+      const what =
+        change.password !== undefined ? 'the password' : addresses.map(({ field }) => field).join(' or ');
+      await this.requireCurrentPassword(user, change.current_password, what);
     }
-    await this.refuseTaken({ username: set.username, email: set.email }, user.id);
-    if (Object.keys(set).length === 0) return;
+    if (change.password !== undefined) set.password_hash = await this.passwords.hash(change.password);
+    if (Object.keys(set).length > 0) {
+      try {
+        // A new password ends every session, this one too: a stolen token must not outlive the change.
+        const ending = set.password_hash === undefined ? {} : { $inc: END_EVERY_SESSION };
+        await this.users.updateById(user.id, { $set: set, ...ending });
+      } catch (error) {
+        if (isDuplicateKeyError(error))
+          throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
+            'username',
+            'email',
+          ]);
+        throw error;
+      }
+    }
+    for (const { field, address } of addresses) await this.requestAddressChange(user, field, address);
+  }
+
+  /**
+   * `POST /api/user/confirm_address`: the link e-mailed to a new address makes it the user's, once. The address is
+   * checked again, as someone may have taken it, or changed the other address, since the link was sent.
+   */
+  async confirmAddressChange(token: string): Promise<void> {
+    const invalid = () => AppException.validation('the confirmation link is invalid or has expired');
+    const change = await this.tokens.takeAddressChange(token);
+    if (!change) throw invalid();
+    const user = await this.users.findById(change.userId);
+    if (!user || user.status !== 'confirmed') throw invalid();
+    const other = change.field === 'email' ? user.recovery_email : user.email;
+    if (other === change.address) {
+      throw AppException.userFields(ErrorCode.ValidationFailed, 'recovery_email must differ from email', [
+        'email',
+        'recovery_email',
+      ]);
+    }
+    if (change.field === 'email') await this.refuseTaken({ email: change.address }, user.id);
     try {
-      await this.users.updateById(user.id, { $set: set });
+      await this.users.updateById(user.id, { $set: { [change.field]: change.address } });
     } catch (error) {
       if (isDuplicateKeyError(error))
-        throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
-          'username',
-          'email',
-        ]);
+        throw AppException.userFields(ErrorCode.Conflict, 'email already taken', ['email']);
       throw error;
     }
+  }
+
+  private async requestAddressChange(
+    user: UserDocument,
+    field: AddressField,
+    address: string,
+  ): Promise<void> {
+    if (!(await this.emailThrottle.allow('address-change', user.id))) {
+      throw new AppException(ErrorCode.TooManyRequests, 'too many address changes; try again in an hour');
+    }
+    const label = field === 'email' ? 'e-mail address' : 'recovery e-mail address';
+    const token = await this.tokens.issueAddressChange({ userId: user.id, field, address });
+    const query = new URLSearchParams({ token });
+    await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
+      template: ADDRESS_CHANGE_CONFIRMATION_EMAIL_TEMPLATE,
+      to: address,
+      variables: {
+        name: user.name,
+        field: label,
+        link: `${this.options.uiBaseUrl}/confirm-address?${query.toString()}`,
+      },
+    });
+    // The address being replaced hears of it; a first recovery address replaces none, so the main one does.
+    await this.queue.enqueue(QueueName.Email, EmailJobName.Send, {
+      template: ADDRESS_CHANGE_NOTICE_EMAIL_TEMPLATE,
+      to: (field === 'email' ? user.email : user.recovery_email) || user.email,
+      variables: { name: user.name, field: label, address },
+    });
   }
 
   /** The deprecated `PATCH /api/users/{id}/password`: the new password must differ from the current one. */
@@ -196,7 +277,7 @@ export class UserAccountsService {
       throw AppException.validation('new_password must differ from current_password', ['new_password']);
     }
     const hash = await this.checkedNewPassword(user, currentPassword, newPassword);
-    await this.users.updateById(user.id, { $set: { password_hash: hash } });
+    await this.users.updateById(user.id, { $set: { password_hash: hash }, $inc: END_EVERY_SESSION });
   }
 
   /** `DELETE /api/user`: refused while the user owns a namespace; otherwise the user and their memberships go. */
@@ -249,14 +330,17 @@ export class UserAccountsService {
     return user && user.email === email && user.status === 'invited' ? user : null;
   }
 
-  /** 409 naming each field someone else already has, as ShellHub answers. */
+  /**
+   * 409 naming each field someone else already has, as ShellHub answers. Usernames and addresses are one namespace
+   * (both log in), so a wanted username is taken by someone's address too, and the other way round.
+   */
   private async refuseTaken(wanted: { username?: string; email?: string }, self?: string): Promise<void> {
     const taken: string[] = [];
     for (const field of ['username', 'email'] as const) {
       const value = wanted[field];
       if (value === undefined) continue;
-      const holder = await this.users.findByUsernameOrEmail(value);
-      if (holder && holder.id !== self && holder[field] === value) taken.push(field);
+      const holders = await this.users.findHoldersOf(value);
+      if (holders.some((holder) => holder.id !== self)) taken.push(field);
     }
     if (taken.length > 0)
       throw AppException.userFields(ErrorCode.Conflict, `${taken.join(' and ')} already taken`, taken);
@@ -268,14 +352,21 @@ export class UserAccountsService {
     next: string,
   ): Promise<string> {
     requireNewPassword(next, 'password');
-    if (!current)
-      throw AppException.validation('current_password is required to change the password', [
-        'current_password',
-      ]);
+    await this.requireCurrentPassword(user, current, 'the password');
+    return this.passwords.hash(next);
+  }
+
+  private async requireCurrentPassword(
+    user: UserDocument,
+    current: string | undefined,
+    what: string,
+  ): Promise<void> {
+    if (!current) {
+      throw AppException.validation(`current_password is required to change ${what}`, ['current_password']);
+    }
     if (!(await this.passwords.matches(user.password_hash, current))) {
       throw AppException.forbidden('current_password is wrong');
     }
-    return this.passwords.hash(next);
   }
 
   private async existing(userId: string): Promise<UserDocument> {

@@ -78,6 +78,11 @@ export const apiConfigSchema = z
     /** Longest login lockout per (client address, user), in minutes; 0 turns lockouts off (ShellHub default 60). */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
     /**
+     * The longest a login session lasts, in hours, however often its 72-hour token is renewed (GET /api/auth/user,
+     * namespace switches); then the person logs in again. Default one week.
+     */
+    MAX_SESSION_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
+    /**
      * Whether connectors may point at loopback, private and link-local addresses. Off by default: the API would
      * otherwise let any tenant probe the platform's own network (server-side request forgery).
      */
@@ -95,6 +100,7 @@ export const apiConfigSchema = z
       invitationBaseUrl: env.PUBLIC_UI_URL.replace(/\/+$/, ''),
     },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    sessions: { maxAgeSeconds: env.MAX_SESSION_HOURS * 3600 },
     connectors: { allowPrivateAddresses: env.CONNECTOR_ALLOW_PRIVATE_ADDRESSES === 'true' },
   }));
 

@@ -78,7 +78,10 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     return readJson<Credentials>(response);
   };
 
-  /** A user with MFA enabled (at the current step, which is then spent) and the credentials they enabled. */
+  /**
+   * A user with MFA enabled (at the current step, which is then spent) and the credentials they enabled, with a
+   * token from an MFA login at the next step (also spent): enabling MFA ended the password-only session.
+   */
   const newMfaUser = async (): Promise<TestUser & { credentials: Credentials }> => {
     const user = await newUser();
     const credentials = await generate(user);
@@ -89,7 +92,9 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     });
     expect(enabled.status).toBe(200);
     now += STEP;
-    return { ...user, credentials };
+    const authorization = await mfaLogin(user, credentials.secret);
+    now += STEP;
+    return { ...user, authorization, credentials };
   };
 
   const mfaToken = async (user: TestUser): Promise<string> => {
@@ -101,6 +106,23 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
   };
 
   const mfaAuth = (token: string, code: string) => call(null, '/api/user/mfa/auth', 'POST', { token, code });
+
+  /** Both login steps with the code of the current step; the `Authorization` value of the session. */
+  async function mfaLogin(user: TestUser, secret: string): Promise<string> {
+    const response = await mfaAuth(await mfaToken(user), codeAt(secret, now));
+    expect(response.status).toBe(200);
+    return `Bearer ${(await readJson<LoginResponse>(response)).token}`;
+  }
+
+  /** A password login of a user without MFA; the `Authorization` value of the session. */
+  const passwordLogin = async (user: TestUser): Promise<string> => {
+    const response = await postLogin(api, { username: user.username, password: user.password });
+    expect(response.status).toBe(200);
+    return `Bearer ${(await readJson<LoginResponse>(response)).token}`;
+  };
+
+  const sessionWorks = async (authorization: string) =>
+    (await call(authorization, '/api/auth/user')).status === 200;
 
   const storedUser = (userId: string) => api.app.get(UsersRepository).findById(userId);
 
@@ -188,9 +210,13 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
         .digest('hex'),
     );
 
+    // Enabling MFA ended the session begun with the password alone (issue 17.3).
+    expect(await sessionWorks(user.authorization)).toBe(false);
     now += STEP;
-    const again = await generate(user);
-    const overwrite = await call(user.authorization, '/api/user/mfa/enable', 'PUT', {
+    const authorization = await mfaLogin(user, credentials.secret);
+    now += STEP;
+    const again = await generate({ ...user, authorization });
+    const overwrite = await call(authorization, '/api/user/mfa/enable', 'PUT', {
       code: codeAt(again.secret, now),
       secret: again.secret,
       recovery_codes: again.recovery_codes,
@@ -290,21 +316,24 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
       200,
     );
     expect((await storedUser(user.userId))?.mfa).toBeUndefined();
+    // Disabling MFA ended every session (issue 17.3); a password login starts a new one.
+    expect(await sessionWorks(authorization)).toBe(false);
     const plainLogin = await postLogin(api, { username: user.username, password: user.password });
     expect(plainLogin.status).toBe(200);
-    expect(await readJson<LoginResponse>(plainLogin)).toMatchObject({ mfa: false });
+    const plain = await readJson<LoginResponse>(plainLogin);
+    expect(plain).toMatchObject({ mfa: false });
 
     // A third use fails, even after MFA is enabled again with the same codes.
-    const credentials = await generate(user);
-    const reenabled = await call(authorization, '/api/user/mfa/enable', 'PUT', {
+    const credentials = await generate({ ...user, authorization: `Bearer ${plain.token}` });
+    const reenabled = await call(`Bearer ${plain.token}`, '/api/user/mfa/enable', 'PUT', {
       code: codeAt(credentials.secret, now),
       secret: credentials.secret,
       recovery_codes: user.credentials.recovery_codes,
     });
     expect(reenabled.status).toBe(200);
-    expect((await call(authorization, '/api/user/mfa/disable', 'PUT', { recovery_code: code })).status).toBe(
-      403,
-    );
+    now += STEP;
+    const current = await mfaLogin(user, credentials.secret);
+    expect((await call(current, '/api/user/mfa/disable', 'PUT', { recovery_code: code })).status).toBe(403);
     expect((await recover()).status).toBe(401);
   });
 
@@ -336,19 +365,39 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     expect(malformed.status).toBe(400);
     expect(await fieldsOf(malformed)).toEqual(['code']);
 
-    const replayed = codeAt(user.credentials.secret, now - STEP); // spent by the enable step
+    const replayed = codeAt(user.credentials.secret, now - STEP); // spent by the login step
     expect((await call(user.authorization, '/api/user/mfa/disable', 'PUT', { code: replayed })).status).toBe(
       403,
     );
     const code = codeAt(user.credentials.secret, now);
     expect((await call(user.authorization, '/api/user/mfa/disable', 'PUT', { code })).status).toBe(200);
     expect((await storedUser(user.userId))?.mfa).toBeUndefined();
-    // Nothing left to disable.
+    // Disabling ended the session (issue 17.3); with a new one, there is nothing left to disable.
+    expect(await sessionWorks(user.authorization)).toBe(false);
+    const authorization = await passwordLogin(user);
     now += STEP;
     const again = codeAt(user.credentials.secret, now);
-    expect((await call(user.authorization, '/api/user/mfa/disable', 'PUT', { code: again })).status).toBe(
-      400,
-    );
+    expect((await call(authorization, '/api/user/mfa/disable', 'PUT', { code: again })).status).toBe(400);
+  });
+
+  it('accepts a new secret’s first code in the step the old secret’s code disabled MFA (issue 8.10)', async () => {
+    const user = await newMfaUser();
+    const disabled = await call(user.authorization, '/api/user/mfa/disable', 'PUT', {
+      code: codeAt(user.credentials.secret, now),
+    });
+    expect(disabled.status).toBe(200);
+    const login = await postLogin(api, { username: user.username, password: user.password });
+    expect(login.status).toBe(200);
+    const authorization = `Bearer ${(await readJson<LoginResponse>(login)).token}`;
+    const fresh = await generate({ ...user, authorization });
+    // Same 30 s step as the disable: the used steps belong to the old secret, not to the user.
+    const enabled = await call(authorization, '/api/user/mfa/enable', 'PUT', {
+      code: codeAt(fresh.secret, now),
+      secret: fresh.secret,
+      recovery_codes: fresh.recovery_codes,
+    });
+    expect(enabled.status).toBe(200);
+    expect((await storedUser(user.userId))?.mfa?.enabled).toBe(true);
   });
 
   it('e-mails one reset code to each address; both together disable MFA and log in', async () => {
@@ -379,6 +428,8 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     const session = await readJson<LoginResponse>(done);
     expect(session).toMatchObject({ id: user.userId, mfa: false });
     expect((await call(`Bearer ${session.token}`, '/api/auth/user')).status).toBe(200);
+    // The reset ended every other session (issue 17.3).
+    expect(await sessionWorks(user.authorization)).toBe(false);
     expect((await storedUser(user.userId))?.mfa).toBeUndefined();
     // The codes were used up.
     expect((await reset({ main_email_code: mainCode, recovery_email_code: recoveryCode })).status).toBe(401);

@@ -18,6 +18,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import {
   Authenticated,
@@ -34,6 +35,7 @@ import { AppException } from '@fleetgate/errors';
 import { UserAccountsService } from '@fleetgate/users';
 import { TenantParamDto } from '../auth/dtos/tenant.param.dto';
 import {
+  ConfirmAddressRequestDto,
   RecoverPasswordParamsDto,
   RegisterRequestDto,
   SessionRecordRequestDto,
@@ -117,13 +119,38 @@ export class UsersController {
 
   @Patch('users')
   @AuthenticatedUserOnly()
-  @ApiOperation({ operationId: 'updateUser', summary: 'Change the caller’s profile or password' })
-  @ApiOkResponse({ description: 'Changed.' })
-  @ApiBadRequestResponse({ description: 'A field is invalid, or recovery_email equals email or is emptied.' })
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: 'Change the caller’s profile or password',
+    description:
+      'A new password, email or recovery_email needs current_password. A new password ends every session, this ' +
+      'one included. A new email or recovery_email takes effect only once the link e-mailed to it is opened ' +
+      '(POST /api/user/confirm_address); the address it replaces is told.',
+  })
+  @ApiOkResponse({ description: 'Changed; new addresses wait for their confirmation link.' })
+  @ApiBadRequestResponse({
+    description: 'A field is invalid, recovery_email equals email or is emptied, or current_password is missing.',
+  })
   @ApiForbiddenResponse({ description: 'current_password is wrong.' })
+  @ApiTooManyRequestsResponse({ description: 'Too many address changes in the last hour.' })
   @ApiConflictResponse(conflict)
   async update(@CurrentUser() user: AuthenticatedUser, @Body() body: UpdateUserRequestDto): Promise<void> {
     await this.accounts.updateProfile(user.userId, body);
+  }
+
+  @Post('user/confirm_address')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'confirmAddressChange',
+    summary: 'Make a new e-mail or recovery address the caller’s, with the token of the link e-mailed to it',
+  })
+  @ApiOkResponse({ description: 'The address is changed.' })
+  @ApiBadRequestResponse({
+    description: 'The token is invalid, used or expired, or the address now equals the other address.',
+  })
+  @ApiConflictResponse({ description: 'Someone else took the address meanwhile.' })
+  async confirmAddress(@Body() { token }: ConfirmAddressRequestDto): Promise<void> {
+    await this.accounts.confirmAddressChange(token);
   }
 
   @Patch('users/:id/data')

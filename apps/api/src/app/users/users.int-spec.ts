@@ -5,11 +5,12 @@ import {
   type NamespaceDocument,
   USER_MODEL,
   type UserDocument,
+  UsersRepository,
 } from '@fleetgate/data-access';
 import { QueueProducer } from '@fleetgate/queue';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { setupSign } from '@fleetgate/users';
-import { PLATFORM_KEYS } from '@fleetgate/identity';
+import { PasswordHashingService, PLATFORM_KEYS } from '@fleetgate/identity';
 import type { PlatformKeys } from '@fleetgate/auth';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -41,7 +42,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
       .filter((job) => job.name === EmailJobName.Send)
       .map((job) => job.data as EmailJobPayload)
       .filter((payload) => payload.to === to && payload.template === template)
-      .map((payload) => ({ payload, link: new URL(payload.variables['link'] ?? '') }));
+      .map((payload) => ({ payload, link: new URL(payload.variables['link'] ?? 'about:blank') }));
   };
   const lastLink = async (to: string, template: string) => {
     const mails = await mailsTo(to, template);
@@ -49,6 +50,25 @@ describe('users: registration, confirmation, recovery, profile and account delet
     if (!last) throw new Error(`no ${template} e-mail to ${to}`);
     return last.link;
   };
+  /** A confirmed user written straight to the database, as data from before a rule existed would be. */
+  const registerDirectly = async (fields: { username: string; email: string; password: string }) =>
+    api.app.get(UsersRepository).create({
+      id: randomUUID(),
+      name: fields.username,
+      username: fields.username,
+      email: fields.email,
+      password_hash: await api.app.get(PasswordHashingService).hash(fields.password),
+      status: 'confirmed',
+      max_namespaces: -1,
+    });
+
+  /** Opens the newest address-change link sent to `address`. */
+  const confirmAddress = async (address: string) => {
+    const token = (await lastLink(address, 'address-change-confirmation')).searchParams.get('token');
+    const confirmed = await send('POST', '/api/user/confirm_address', { token });
+    expect(confirmed.status).toBe(200);
+  };
+
   const newRegistration = () => {
     const username = unique('user-');
     return {
@@ -173,6 +193,70 @@ describe('users: registration, confirmation, recovery, profile and account delet
       ).toBe(200);
     });
 
+    it('refuses to complete an invitee’s placeholder without the invitation sig, as any taken address (17.2)', async () => {
+      const owner = await newOwner(api);
+      const email = `${unique('invitee-')}@example.test`;
+      const invited = await send(
+        'POST',
+        `/api/namespaces/${owner.tenantId}/members`,
+        { email, role: 'administrator' },
+        owner.authorization,
+      );
+      expect(invited.status).toBe(200);
+      const placeholder = await users().findOne({ email }).lean<UserDocument>();
+      expect(placeholder?.status).toBe('invited');
+
+      // The attacker knows only the address: no sig.
+      const attacker = { ...newRegistration(), email, password: 'the attacker’s passphrase' };
+      const refused = await send('POST', '/api/register', attacker);
+      expect(refused.status).toBe(409);
+      expect(await readJson<string[]>(refused)).toEqual(['email']);
+      // Same answer as an address a confirmed account holds.
+      const confirmedHolder = await send('POST', '/api/register', {
+        ...newRegistration(),
+        email: `${owner.username}@example.test`,
+      });
+      expect(confirmedHolder.status).toBe(409);
+      expect(await readJson<string[]>(confirmedHolder)).toEqual(['email']);
+
+      // Nothing changed: no confirmation mail to the invitee, no account for the attacker.
+      expect(await users().findOne({ email }).lean<UserDocument>()).toMatchObject({
+        id: placeholder?.id,
+        status: 'invited',
+        password_hash: '!',
+      });
+      expect(await mailsTo(email, 'account-confirmation')).toEqual([]);
+      expect(await stored(attacker.username)).toBeNull();
+      expect((await postLogin(api, { username: email, password: attacker.password })).status).toBe(401);
+
+      // The invitee is not blocked: the link's sig completes the placeholder, confirmed, and they join.
+      const sig = (await lastLink(email, 'namespace-invitation')).searchParams.get('sig') ?? '';
+      const invitee = { ...newRegistration(), email };
+      expect((await send('POST', '/api/register', { ...invitee, sig })).status).toBe(200);
+      expect(await stored(invitee.username)).toMatchObject({ id: placeholder?.id, status: 'confirmed' });
+      const login = await postLogin(api, { username: email, password: invitee.password });
+      expect(login.status).toBe(200);
+      const authorization = `Bearer ${(await readJson<{ token: string }>(login)).token}`;
+      expect(
+        (
+          await send(
+            'PATCH',
+            `/api/namespaces/${owner.tenantId}/members/accept-invite`,
+            { sig },
+            authorization,
+          )
+        ).status,
+      ).toBe(200);
+      // Only the invitee's password opens the account that now holds the invited role.
+      expect((await postLogin(api, { username: email, password: attacker.password })).status).toBe(401);
+      const swap = await send('GET', `/api/auth/token/${owner.tenantId}`, undefined, authorization);
+      expect(swap.status).toBe(200);
+      expect(await readJson<{ id: string; role: string }>(swap)).toMatchObject({
+        id: placeholder?.id,
+        role: 'administrator',
+      });
+    });
+
     it('resends the confirmation e-mail, and answers the same for unknown or confirmed users', async () => {
       const registration = newRegistration();
       await send('POST', '/api/register', registration);
@@ -245,7 +329,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
   });
 
   describe('PATCH /api/users and the deprecated /api/users/{id}/…', () => {
-    it('changes name, username, e-mail and recovery e-mail', async () => {
+    it('changes name, username, e-mail and recovery e-mail, each address once its link is opened', async () => {
       const owner = await newOwner(api);
       const username = unique('renamed-');
       const change = {
@@ -254,8 +338,83 @@ describe('users: registration, confirmation, recovery, profile and account delet
         email: `${username}@example.test`,
         recovery_email: `${username}@recovery.test`,
       };
-      expect((await send('PATCH', '/api/users', change, owner.authorization)).status).toBe(200);
+      expect(
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { ...change, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
+      ).toBe(200);
+      expect(await stored(username)).toMatchObject({
+        name: change.name,
+        email: `${owner.username}@example.test`,
+      });
+      for (const address of [change.email, change.recovery_email]) {
+        await confirmAddress(address);
+      }
       expect(await stored(username)).toMatchObject(change);
+    });
+
+    it('changes an address only with the current password and the link sent to it, telling the old one (17.3)', async () => {
+      const owner = await newOwner(api);
+      const oldEmail = `${owner.username}@example.test`;
+      const attackerEmail = `${unique('attacker-')}@example.test`;
+      const attackerRecovery = `${unique('attacker-')}@recovery.test`;
+      // A stolen session without the password changes no address.
+      const bare = await send('PATCH', '/api/users', { email: attackerEmail }, owner.authorization);
+      expect(bare.status).toBe(400);
+      expect((await readJson<ErrorJson>(bare)).message).toMatch(
+        /current_password is required to change email/,
+      );
+      const wrong = await send(
+        'PATCH',
+        '/api/users',
+        { recovery_email: attackerRecovery, current_password: 'not the password' },
+        owner.authorization,
+      );
+      expect(wrong.status).toBe(403);
+      expect(await mailsTo(attackerEmail, 'address-change-confirmation')).toEqual([]);
+      expect(await mailsTo(attackerRecovery, 'address-change-confirmation')).toEqual([]);
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: oldEmail,
+      });
+      expect(
+        (await users().findOne({ id: owner.userId }).lean<UserDocument>())?.recovery_email,
+      ).toBeUndefined();
+
+      // With the password, the change waits for the new address's link; the old address is told at once.
+      const asked = await send(
+        'PATCH',
+        '/api/users',
+        { email: attackerEmail, current_password: owner.password },
+        owner.authorization,
+      );
+      expect(asked.status).toBe(200);
+      const [notice] = await mailsTo(oldEmail, 'address-change-notice');
+      expect(notice?.payload.variables).toMatchObject({ address: attackerEmail });
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: oldEmail,
+      });
+      // Until then, recovery still goes to the old address.
+      expect((await send('POST', '/api/user/recover_password', { username: owner.username })).status).toBe(
+        200,
+      );
+      expect(await mailsTo(oldEmail, 'password-recovery')).toHaveLength(1);
+      expect(await mailsTo(attackerEmail, 'password-recovery')).toEqual([]);
+
+      const link = await lastLink(attackerEmail, 'address-change-confirmation');
+      expect(link.origin + link.pathname).toBe('https://console.fleetgate.test/confirm-address');
+      expect((await send('POST', '/api/user/confirm_address', { token: 'forged' })).status).toBe(400);
+      expect((await send('POST', '/api/user/confirm_address', {})).status).toBe(400);
+      const token = link.searchParams.get('token');
+      expect((await send('POST', '/api/user/confirm_address', { token })).status).toBe(200);
+      expect(await users().findOne({ id: owner.userId }).lean<UserDocument>()).toMatchObject({
+        email: attackerEmail,
+      });
+      expect((await send('POST', '/api/user/confirm_address', { token })).status).toBe(400);
     });
 
     it('keeps the recovery e-mail apart from the main one, and never empties it once set', async () => {
@@ -269,15 +428,30 @@ describe('users: registration, confirmation, recovery, profile and account delet
       expect(same.status).toBe(400);
       // ShellHub's contract answers the offending fields, bare, so that its clients can read them.
       expect(await readJson<string[]>(same)).toEqual(['email', 'recovery_email']);
+      const backup = `${unique('backup-')}@recovery.test`;
       expect(
-        (await send('PATCH', '/api/users', { recovery_email: 'backup@recovery.test' }, owner.authorization))
-          .status,
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { recovery_email: backup, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
       ).toBe(200);
+      await confirmAddress(backup);
       const emptied = await send('PATCH', '/api/users', { recovery_email: '' }, owner.authorization);
       expect(emptied.status).toBe(400);
       expect((await readJson<ErrorJson>(emptied)).message).toMatch(/cannot be emptied/);
       expect(
-        (await send('PATCH', '/api/users', { email: 'backup@recovery.test' }, owner.authorization)).status,
+        (
+          await send(
+            'PATCH',
+            '/api/users',
+            { email: backup, current_password: owner.password },
+            owner.authorization,
+          )
+        ).status,
       ).toBe(400);
     });
 
@@ -323,6 +497,62 @@ describe('users: registration, confirmation, recovery, profile and account delet
       expect(taken.status).toBe(409);
       // ShellHub's contract answers the offending fields, bare, so that its clients can read them.
       expect(await readJson<string[]>(taken)).toEqual(['username', 'email']);
+    });
+
+    it('keeps usernames and e-mail addresses apart, wherever they are set (17.6)', async () => {
+      const victim = await newOwner(api);
+      const attacker = await newOwner(api);
+      const victimEmail = `${victim.username}@example.test`;
+      const emailShaped = await send(
+        'PATCH',
+        '/api/users',
+        { username: victimEmail },
+        attacker.authorization,
+      );
+      expect(emailShaped.status).toBe(400);
+      expect((await readJson<ErrorJson>(emailShaped)).message).toMatch(/no "@"/);
+      expect(
+        (
+          await send(
+            'PATCH',
+            `/api/users/${attacker.userId}/data`,
+            { username: victimEmail },
+            attacker.authorization,
+          )
+        ).status,
+      ).toBe(400);
+      const registered = await send('POST', '/api/register', {
+        ...newRegistration(),
+        username: 'someone@else.test',
+      });
+      expect(registered.status).toBe(400);
+      expect((await readJson<ErrorJson>(registered)).message).toMatch(/no "@"/);
+
+      // A username stored before the rule (or by another path) that equals an address still blocks that address,
+      // and the address's owner keeps their logins and recovery mails.
+      const legacyName = `${unique('legacy-')}@example.test`;
+      const password = 'legacy passphrase';
+      const legacy = await registerDirectly({
+        username: legacyName,
+        email: `${unique('other-')}@example.test`,
+        password,
+      });
+      const claimed = await send('POST', '/api/register', { ...newRegistration(), email: legacyName });
+      expect(claimed.status).toBe(409);
+      expect(await readJson<string[]>(claimed)).toEqual(['email']);
+
+      const holderOfAddress = await registerDirectly({
+        username: unique('holder-'),
+        email: legacyName,
+        password,
+      });
+      const login = await postLogin(api, { username: legacyName, password });
+      expect(login.status).toBe(200);
+      expect((await readJson<{ id: string }>(login)).id).toBe(holderOfAddress.id);
+      expect((await send('POST', '/api/user/recover_password', { username: legacyName })).status).toBe(200);
+      const recovery = await lastLink(legacyName, 'password-recovery');
+      expect(recovery.searchParams.get('id')).toBe(holderOfAddress.id);
+      expect(recovery.searchParams.get('id')).not.toBe(legacy.id);
     });
 
     it('serves the deprecated routes for the caller only', async () => {
@@ -466,6 +696,8 @@ describe('first-run setup: POST /api/setup', () => {
     expect((await setup(null, body)).status).toBe(400);
     expect((await setup('0'.repeat(64), body)).status).toBe(403);
     expect((await setup(sign, { ...body, password: 'short' })).status).toBe(400);
+    // Usernames are never e-mail-shaped (17.6), on setup too.
+    expect((await setup(sign, { ...body, username: 'admin@example.test' })).status).toBe(400);
     expect((await readJson<{ setup: boolean }>(await fetch(`${api.url}/info`))).setup).toBe(false);
 
     expect((await setup(sign, body)).status).toBe(200);

@@ -17,11 +17,27 @@ export class UsersRepository {
     return this.model.findOne({ id: String(id) }).lean<UserDocument>().exec();
   }
 
+  /**
+   * The user an identifier names, as ShellHub's login reads it: an identifier with an "@" is an e-mail address
+   * first, anything else a username. Never "whichever comes first": a username equal to someone's address (allowed
+   * before usernames lost their "@") must not capture that person's logins and recovery mails.
+   */
   async findByUsernameOrEmail(identifier: string): Promise<UserDocument | null> {
     const value = String(identifier).toLowerCase();
+    if (value.includes('@')) {
+      const byEmail = await this.model.findOne({ email: value }).lean<UserDocument>().exec();
+      if (byEmail) return byEmail;
+    }
+    return this.model.findOne({ username: value }).lean<UserDocument>().exec();
+  }
+
+  /** Every user whose username or e-mail address is `value`: usernames and addresses share one namespace. */
+  async findHoldersOf(value: string): Promise<UserDocument[]> {
+    const wanted = String(value).toLowerCase();
     return this.model
-      .findOne({ $or: [{ username: value }, { email: value }] })
-      .lean<UserDocument>()
+      .find({ $or: [{ username: wanted }, { email: wanted }] })
+      .limit(3)
+      .lean<UserDocument[]>()
       .exec();
   }
 

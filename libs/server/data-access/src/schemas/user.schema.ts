@@ -22,6 +22,11 @@ export interface UserDocument {
   /** A second address for MFA resets; never equal to `email`, and cannot be emptied once set. */
   recovery_email?: string;
   mfa?: UserMfa;
+  /**
+   * Bumped to end every session at once (password change or reset, MFA change, sign-out everywhere); a user token
+   * is good only while it carries the current value. Absent means 0.
+   */
+  token_epoch?: number;
   email_marketing?: boolean;
   last_login?: Date;
   created_at?: Date;
@@ -48,6 +53,7 @@ export const userSchema = new Schema<UserDocument>(
         { _id: false },
       ),
     },
+    token_epoch: { type: Number, min: 0 },
     email_marketing: { type: Boolean },
     last_login: { type: Date },
   },

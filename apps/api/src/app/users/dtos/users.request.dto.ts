@@ -9,9 +9,9 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { NEW_PASSWORD_LENGTH, USERNAME_PATTERN } from '@fleetgate/identity';
+import { NEW_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '@fleetgate/identity';
 
-const usernameRule = { message: 'username must be 3 to 30 letters, digits, "-", "_", "." or "@"' };
+const usernameRule = { message: USERNAME_RULE };
 const newPassword = { minLength: NEW_PASSWORD_LENGTH.min, maxLength: NEW_PASSWORD_LENGTH.max };
 const newPasswordRule = {
   message: `password must be ${NEW_PASSWORD_LENGTH.min} to ${NEW_PASSWORD_LENGTH.max} characters`,
@@ -108,16 +108,36 @@ export class UpdateUserDataRequestDto {
   @Matches(USERNAME_PATTERN, usernameRule)
   username?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description:
+      'Needs current_password; takes effect once the link e-mailed to the new address is opened, and the old one is told',
+  })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email?: string;
 
-  @ApiPropertyOptional({ description: 'Must differ from email; cannot be emptied once set' })
+  @ApiPropertyOptional({
+    description:
+      'Must differ from email; cannot be emptied once set. Needs current_password; takes effect once the link ' +
+      'e-mailed to the new address is opened, and the old one (or the main one) is told',
+  })
   @IsOptional()
   @optionalRecoveryEmail
   @IsEmail({}, { message: 'recovery_email must be an e-mail address' })
   recovery_email?: string;
+
+  @ApiPropertyOptional({ description: 'Required with password, email or recovery_email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(NEW_PASSWORD_LENGTH.max)
+  current_password?: string;
+}
+
+export class ConfirmAddressRequestDto {
+  @ApiProperty({ description: 'The token from the link e-mailed to the new address' })
+  @IsString()
+  @Length(1, 256)
+  token!: string;
 }
 
 export class UpdateUserRequestDto extends UpdateUserDataRequestDto {
@@ -126,12 +146,6 @@ export class UpdateUserRequestDto extends UpdateUserDataRequestDto {
   @IsString()
   @Length(NEW_PASSWORD_LENGTH.min, NEW_PASSWORD_LENGTH.max, newPasswordRule)
   password?: string;
-
-  @ApiPropertyOptional({ description: 'Required with password' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(NEW_PASSWORD_LENGTH.max)
-  current_password?: string;
 }
 
 export class UpdateUserPasswordRequestDto {
