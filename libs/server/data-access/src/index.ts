@@ -32,3 +32,10 @@ export * from './schemas/connector.schema';
 export { ConnectorsRepository } from './repositories/connectors.repository';
 export * from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';
+export {
+  bulkWriteInChunks,
+  chunked,
+  insertManyInChunks,
+  MAX_IN_LIST_LENGTH,
+  MAX_STATEMENTS_PER_WRITE,
+} from './batching/write-batches';
