@@ -1,13 +1,15 @@
 import type { Model } from 'mongoose';
 
 /**
- * The most statements one write command may carry. FerretDB 1.24 never answers a write command that carries more
- * statements than its backend connection pool holds (measured: on SQLite 99 went through and 101 hung; on
- * PostgreSQL with a pool of 20, 19 went through and 25 hung), and while it waits, every other client of the
- * database waits too. 50 leaves room under SQLite's pool of 100; the PostgreSQL backend that
- * `scripts/services.sh` starts gets a pool larger than this (see FERRETDB_PG_POOL there).
+ * The most statements one write command may carry. FerretDB 1.24 never answers write commands whose statements
+ * outnumber its backend connection pool (measured: on SQLite one command of 99 went through and one of 101 hung;
+ * three concurrent commands of 50 from three clients hung too, sometimes; on PostgreSQL with a pool of 20, 19 went
+ * through and 25 hung), and while it waits, every other client of the database waits too. The pool is shared by
+ * every client, so the bound leaves room for the api, the gateway and the worker writing at the same moment:
+ * 20 each stays well under SQLite's pool of 100, and `scripts/services.sh` gives the PostgreSQL backend a pool of
+ * FERRETDB_PG_POOL (50). Chunks are sent one after the other, never in parallel.
  */
-export const MAX_STATEMENTS_PER_WRITE = 50;
+export const MAX_STATEMENTS_PER_WRITE = 20;
 
 /**
  * The most values one `$in` list may carry. One command stays small whatever the fleet's size, and FerretDB's
