@@ -37,6 +37,7 @@ export const tunnelProviders: Provider[] = [
         // A short gathering window turns a reconnect storm into a few pipelines without delaying "online" visibly.
         { ...config.presence, flushMs: 200 },
         (error) => logger.warn({ err: error }, 'presence write failed, will retry'),
+        (counters) => logger.debug({ event: 'presence', ...counters }, 'presence refreshed'),
       ),
   },
   {

@@ -48,6 +48,8 @@ export class PresenceBatcher {
     private readonly lastSeen: DevicePresenceRepository,
     private readonly settings: PresenceSettings,
     private readonly onError: (error: unknown) => void,
+    /** Told what was written so far after each refresh tick (the gateway logs it; the fleet benchmark reads it). */
+    private readonly report: (counters: PresenceCounters) => void = () => undefined,
   ) {
     if (settings.refreshSeconds >= settings.expirySeconds) {
       throw new Error('presence must be refreshed more often than it expires');
@@ -56,7 +58,7 @@ export class PresenceBatcher {
 
   start(): void {
     this.refreshTimer = setInterval(() => {
-      void this.refresh();
+      void this.refresh().then(() => this.report(this.stats));
       // Those that left get their last_seen soon, not at the next (coarse) round for every device.
       if (this.departed.size > 0) void this.writeLastSeen(true);
     }, this.settings.refreshSeconds * 1000);
