@@ -2,10 +2,14 @@
 # Starts, stops and reports the services Fleetgate needs locally and in tests, idempotently:
 #   - a MongoDB-compatible server: $MONGO_URL if set; else `mongod` from the PATH; else FerretDB (SQLite backend),
 #     built once into a per-user cache outside the clone so fresh clones (CI) reuse it;
+#     FLEETGATE_DB=ferretdb-pg runs FerretDB on this machine's PostgreSQL instead, on a port of its own (27018), so it
+#     can run beside the SQLite one; the fleet tests and benchmarks use it (see docs/adr/0004-presence-in-redis.md);
 #   - Redis: $REDIS_URL if set; else the server on 127.0.0.1:6379 if it answers; else Debian's redis-server.
 # It writes the URLs to .data/services.env, which the apps' local runner and the test harness read.
 #
-# Usage: scripts/services.sh up|down|status|deps
+# Usage: scripts/services.sh up|down|status|deps|database-url
+#   database-url starts only the database (if needed) and prints its URL, leaving .data/services.env alone: the
+#   fleet benchmark runs `FLEETGATE_DB=ferretdb-pg scripts/services.sh database-url`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +17,21 @@ DATA="$ROOT/.data"
 CACHE="${FLEETGATE_CACHE:-$HOME/.cache/fleetgate}"
 FERRETDB_VERSION="v1.24.2"
 FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_VERSION"
-MONGO_PORT="${FLEETGATE_MONGO_PORT:-27017}"
+DATABASE_KIND="${FLEETGATE_DB:-ferretdb-sqlite}"
+case "$DATABASE_KIND" in
+  ferretdb-sqlite) DEFAULT_MONGO_PORT=27017 ;;
+  ferretdb-pg) DEFAULT_MONGO_PORT=27018 ;;
+  *) echo "FLEETGATE_DB must be ferretdb-sqlite or ferretdb-pg, not $DATABASE_KIND" >&2; exit 2 ;;
+esac
+MONGO_PORT="${FLEETGATE_MONGO_PORT:-$DEFAULT_MONGO_PORT}"
+# FerretDB's PostgreSQL backend: the local server (trust auth), a database of its own, and a connection pool larger
+# than the most statements one write command carries (MAX_STATEMENTS_PER_WRITE in libs/server/data-access): FerretDB
+# hangs on a write whose statements outnumber its pool.
+POSTGRES_HOST="${FLEETGATE_PG_HOST:-127.0.0.1}"
+POSTGRES_PORT="${FLEETGATE_PG_PORT:-5432}"
+POSTGRES_USER="${FLEETGATE_PG_USER:-postgres}"
+POSTGRES_DATABASE="${FLEETGATE_PG_DATABASE:-fleetgate_ferretdb}"
+FERRETDB_PG_POOL="${FLEETGATE_PG_POOL:-50}"
 REDIS_PORT="${FLEETGATE_REDIS_PORT:-6379}"
 SERVICES_ENV="$DATA/services.env"
 
@@ -75,10 +93,42 @@ ferretdb_binary() {
   echo "$FERRETDB_BIN"
 }
 
+postgres_database() {
+  command -v psql >/dev/null || apt_install postgresql-client
+  local psql=(psql -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 -qtA)
+  if ! "${psql[@]}" -c 'select 1' >/dev/null 2>&1; then
+    log "PostgreSQL does not answer on $POSTGRES_HOST:$POSTGRES_PORT as $POSTGRES_USER (FLEETGATE_PG_* set where it is)"
+    exit 1
+  fi
+  if [ "$("${psql[@]}" -c "select 1 from pg_database where datname = '$POSTGRES_DATABASE'")" != "1" ]; then
+    log "creating PostgreSQL database $POSTGRES_DATABASE for FerretDB"
+    "${psql[@]}" -c "create database \"$POSTGRES_DATABASE\"" >/dev/null
+  fi
+}
+
+ferretdb_pg_up() {
+  local binary
+  binary="$(ferretdb_binary)"
+  postgres_database
+  mkdir -p "$DATA/mongo-pg"
+  log "starting FerretDB $FERRETDB_VERSION (PostgreSQL $POSTGRES_DATABASE, pool $FERRETDB_PG_POOL) on 127.0.0.1:$MONGO_PORT"
+  setsid nohup "$binary" --handler=postgresql \
+    --postgresql-url="postgres://$POSTGRES_USER@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DATABASE?pool_max_conns=$FERRETDB_PG_POOL" \
+    --listen-addr="127.0.0.1:$MONGO_PORT" --state-dir="$DATA/mongo-pg" --debug-addr=- --telemetry=disable \
+    --log-level=warn >"$DATA/ferretdb-pg.log" 2>&1 &
+  echo $! > "$DATA/ferretdb-pg.pid"
+}
+
 mongo_up() {
   if [ -n "${MONGO_URL:-}" ]; then echo "$MONGO_URL"; return; fi
   local url="mongodb://127.0.0.1:$MONGO_PORT/"
   if port_open "$MONGO_PORT"; then echo "$url"; return; fi
+  if [ "$DATABASE_KIND" = ferretdb-pg ]; then
+    ferretdb_pg_up
+    wait_for_port "$MONGO_PORT" ferretdb-pg
+    echo "$url"
+    return
+  fi
   mkdir -p "$DATA/mongo"
   if command -v mongod >/dev/null; then
     log "starting mongod on 127.0.0.1:$MONGO_PORT"
@@ -141,6 +191,7 @@ stop_pid_file() {
 down() {
   # Stops only what this script started (by the pid files it wrote), never a server someone else runs.
   stop_pid_file "$DATA/ferretdb.pid" ferretdb
+  stop_pid_file "$DATA/ferretdb-pg.pid" ferretdb-pg
   stop_pid_file "$DATA/redis.pid" redis
   if [ -f "$DATA/mongo/mongod.lock" ] && command -v mongod >/dev/null; then
     mongod --dbpath "$DATA/mongo" --shutdown >/dev/null 2>&1 || true
@@ -160,5 +211,6 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   deps) deps ;;
-  *) echo "usage: $0 up|down|status|deps" >&2; exit 2 ;;
+  database-url) mkdir -p "$DATA" && mongo_up ;;
+  *) echo "usage: $0 up|down|status|deps|database-url" >&2; exit 2 ;;
 esac

@@ -11,6 +11,10 @@ export interface Platform {
   namespace: string;
   token: string;
   processes: AppProcess[];
+  /** The gateway process now running (replaced by `restartGateway`). */
+  gateway: AppProcess;
+  /** Starts the gateway again with the same settings and ports, after it stopped or was killed. */
+  restartGateway(): Promise<AppProcess>;
   /** Calls the API as the namespace owner. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   stop(): Promise<void>;
@@ -44,17 +48,19 @@ export async function startPlatform(
   const tenantId = String(JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenant_id ?? JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenantId);
 
   const api = await startNodeApp('api', apiEnv, { url: `http://127.0.0.1:${apiPort}/healthcheck` });
-  const ssh = await startNodeApp(
-    'ssh',
-    serverEnvironment(context, {
-      ...shared,
-      SSH_PORT: String(sshPort),
-      SSH_HTTP_PORT: String(tunnelPort),
-      SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
-      ...gatewayEnvironment,
-    }),
-    { url: `http://127.0.0.1:${tunnelPort}/healthz` },
-  );
+  const startGateway = () =>
+    startNodeApp(
+      'ssh',
+      serverEnvironment(context, {
+        ...shared,
+        SSH_PORT: String(sshPort),
+        SSH_HTTP_PORT: String(tunnelPort),
+        SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
+        ...gatewayEnvironment,
+      }),
+      { url: `http://127.0.0.1:${tunnelPort}/healthz` },
+    );
+  const ssh = await startGateway();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const login = await fetch(`${apiUrl}/api/login`, {
     method: 'POST',
@@ -65,7 +71,7 @@ export async function startPlatform(
   const { token } = (await login.json()) as { token: string };
 
   const processes = [api, ssh];
-  return {
+  const platform: Platform = {
     apiUrl,
     sshPort,
     tunnelUrl: `ws://127.0.0.1:${tunnelPort}`,
@@ -73,6 +79,13 @@ export async function startPlatform(
     namespace,
     token,
     processes,
+    gateway: ssh,
+    async restartGateway() {
+      const restarted = await startGateway();
+      processes[processes.indexOf(platform.gateway)] = restarted;
+      platform.gateway = restarted;
+      return restarted;
+    },
     async api<T>(method: string, path: string, body?: unknown) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,
@@ -86,6 +99,7 @@ export async function startPlatform(
       await Promise.all(processes.map((process) => process.stop('SIGTERM')));
     },
   };
+  return platform;
 }
 
 export function startAgent(platform: Platform, options: { keyPath: string; hostname: string; env?: Record<string, string> }): Promise<AppProcess> {

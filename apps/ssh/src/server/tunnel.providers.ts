@@ -1,10 +1,18 @@
 import type { Provider } from '@nestjs/common';
 import { loadOrCreatePlatformKeys, type PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
-import { DevicePresenceRepository, DevicesRepository, NamespacesRepository } from '@fleetgate/data-access';
+import {
+  DevicePresenceRepository,
+  DevicePresenceStore,
+  DevicesRepository,
+  NamespacesRepository,
+} from '@fleetgate/data-access';
 import { PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
+import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
+
+type PresenceRedis = ConstructorParameters<typeof DevicePresenceStore>[0];
 
 /** Wiring of the gateway's libs: keys, the tunnel registry, presence batching and the agents' endpoint. */
 export const tunnelProviders: Provider[] = [
@@ -21,9 +29,16 @@ export const tunnelProviders: Provider[] = [
   { provide: TunnelRegistry, useValue: new TunnelRegistry() },
   {
     provide: PresenceBatcher,
-    inject: [DevicePresenceRepository, GATEWAY_LOGGER],
-    useFactory: (repository: DevicePresenceRepository, logger: Logger) =>
-      new PresenceBatcher(repository, 2_000, (error) => logger.warn({ err: error }, 'presence write failed, will retry')),
+    inject: [REDIS_CONNECTION, REDIS_KEY_PREFIX, DevicePresenceRepository, SSH_CONFIG, GATEWAY_LOGGER],
+    useFactory: (redis: PresenceRedis, prefix: string, repository: DevicePresenceRepository, config: SshConfig, logger: Logger) =>
+      new PresenceBatcher(
+        new DevicePresenceStore(redis, prefix),
+        repository,
+        // A short gathering window turns a reconnect storm into a few pipelines without delaying "online" visibly.
+        { ...config.presence, flushMs: 200 },
+        (error) => logger.warn({ err: error }, 'presence write failed, will retry'),
+        (counters) => logger.debug({ event: 'presence', ...counters }, 'presence refreshed'),
+      ),
   },
   {
     provide: TargetResolver,

@@ -16,7 +16,15 @@ export { UsersRepository } from './repositories/users.repository';
 export * from './schemas/device.schema';
 export * from './schemas/namespace.schema';
 export * from './schemas/user.schema';
-export { DevicePresenceRepository, type PresenceUpdate } from './repositories/device-presence.repository';
+export { DevicePresenceRepository } from './repositories/device-presence.repository';
+export { DevicePresenceStore, type PresenceEntry } from './presence/device-presence.store';
+export {
+  bulkWriteInChunks,
+  chunked,
+  insertManyInChunks,
+  MAX_IN_LIST_LENGTH,
+  MAX_STATEMENTS_PER_WRITE,
+} from './batching/write-batches';
 export { MembershipsRepository } from './repositories/memberships.repository';
 export { PublicKeysRepository } from './repositories/public-keys.repository';
 export { SystemStateRepository } from './repositories/system-state.repository';

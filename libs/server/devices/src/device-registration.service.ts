@@ -36,11 +36,11 @@ export interface DeviceAuthResponse {
   namespace: string;
 }
 
-/** Fields every registration call overwrites; name and status are set once, when the device is first seen. */
-type ReportedFields = Pick<
-  DeviceDocument,
-  'identity' | 'info' | 'public_key' | 'last_seen' | 'remote_addr' | 'position'
->;
+/**
+ * Fields every registration call overwrites; name and status are set once, when the device is first seen.
+ * Never `online` or `last_seen`: only a live tunnel makes a device online (the gateway's presence in Redis).
+ */
+type ReportedFields = Pick<DeviceDocument, 'identity' | 'info' | 'public_key' | 'remote_addr' | 'position'>;
 
 /** Enough tries to get past a concurrent registration of the same device and a taken name or two. */
 const MAX_UPSERT_ATTEMPTS = 5;
@@ -96,7 +96,6 @@ export class DeviceRegistrationService {
         platform: request.info.platform,
       },
       public_key: request.public_key,
-      last_seen: new Date(),
       remote_addr: address,
       // The registration's verified client address (X-Real-IP is believed only from trusted proxies).
       position: this.geoLocator.locate(address),
@@ -125,7 +124,7 @@ export class DeviceRegistrationService {
           name: attempt === 0 ? name : withRandomSuffix(name),
           status: 'pending',
           status_updated_at: new Date(),
-          online: false,
+          last_seen: new Date(0),
           tags: [],
           public_url: false,
           ...reported,

@@ -1,8 +1,5 @@
 import type { DeviceDocument, DeviceInfo, DeviceStatus } from '@fleetgate/data-access';
 
-/** A device is online while the gateway says so and has heard from it within this window. */
-export const ONLINE_WINDOW_MS = 2 * 60 * 1000;
-
 /** A device as the API returns it (ShellHub's `Device` schema). */
 export interface DeviceView {
   uid: string;
@@ -26,14 +23,10 @@ export interface DeviceView {
   acceptable: boolean;
 }
 
-/** The stored `online` flag can outlive a gateway that died without clearing it; a stale `last_seen` overrules it. */
-export function isDeviceOnline(device: Pick<DeviceDocument, 'online' | 'last_seen'>, now: Date): boolean {
-  return device.online && now.getTime() - new Date(device.last_seen).getTime() <= ONLINE_WINDOW_MS;
-}
-
+/** `online` comes from Redis (DevicePresenceStore), never from the document: only a live tunnel makes it true. */
 export function toDeviceView(
   device: DeviceDocument,
-  context: { namespace: string; deviceLimitReached: boolean; now: Date },
+  context: { namespace: string; deviceLimitReached: boolean; online: boolean },
 ): DeviceView {
   return {
     uid: device.uid,
@@ -43,7 +36,7 @@ export function toDeviceView(
     public_key: device.public_key,
     tenant_id: device.tenant_id,
     last_seen: device.last_seen,
-    online: isDeviceOnline(device, context.now),
+    online: context.online,
     namespace: context.namespace,
     status: device.status,
     status_updated_at: device.status_updated_at,

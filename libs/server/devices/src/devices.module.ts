@@ -1,10 +1,24 @@
 import { Module } from '@nestjs/common';
+import { DevicePresenceStore } from '@fleetgate/data-access';
+import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { DeviceRegistrationService } from './device-registration.service';
 import { DevicesService } from './devices.service';
 
-/** Device registration and management. Needs `DataAccessModule` and `PlatformKeysModule` in the application. */
+/**
+ * Device registration and management. Needs `DataAccessModule`, `QueueModule` (Redis, where presence lives) and
+ * `PlatformKeysModule` in the application.
+ */
 @Module({
-  providers: [DeviceRegistrationService, DevicesService],
+  providers: [
+    DeviceRegistrationService,
+    DevicesService,
+    {
+      provide: DevicePresenceStore,
+      inject: [REDIS_CONNECTION, REDIS_KEY_PREFIX],
+      useFactory: (redis: ConstructorParameters<typeof DevicePresenceStore>[0], prefix: string) =>
+        new DevicePresenceStore(redis, prefix),
+    },
+  ],
   exports: [DeviceRegistrationService, DevicesService],
 })
 export class DevicesModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type DeviceDocument,
+  DevicePresenceStore,
   type DeviceStatus,
   DevicesRepository,
   type FindOptions,
@@ -13,17 +14,20 @@ import {
   type TenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { type FieldAllowList, parseListFilter } from '@fleetgate/listing';
-import { type DeviceView, ONLINE_WINDOW_MS, toDeviceView } from './device.view';
+import { type FieldAllowList, parseListFilter, type Predicate } from '@fleetgate/listing';
+import { type DeviceView, toDeviceView } from './device.view';
 
 export const deviceSortFields = ['last_seen', 'name', 'created_at', 'status', 'status_updated_at'] as const;
 export type DeviceSortField = (typeof deviceSortFields)[number];
 
-/** What a device list may be filtered by (ShellHub's web UI: name search, tag chips, online). */
-const deviceListFields: FieldAllowList = {
+/**
+ * What a device list may be filtered by (ShellHub's web UI: name search, tag chips, online). `online` is not stored:
+ * it is evaluated against Redis, as the uids online now (see `listPredicate`).
+ */
+const deviceListFields = (onlineUids: () => readonly string[]): FieldAllowList => ({
   name: { path: 'name', type: 'string' },
   tags: { path: 'tags', type: 'strings' },
-  online: { path: 'online', type: 'boolean' },
+  online: { path: 'uid', type: 'boolean', members: onlineUids },
   status: { path: 'status', type: 'string' },
   last_seen: { path: 'last_seen', type: 'date' },
   created_at: { path: 'created_at', type: 'date' },
@@ -32,7 +36,7 @@ const deviceListFields: FieldAllowList = {
   'info.pretty_name': { path: 'info.pretty_name', type: 'string' },
   'info.version': { path: 'info.version', type: 'string' },
   remote_addr: { path: 'remote_addr', type: 'string' },
-};
+});
 
 /** Tags per device, per public key filter and per firewall rule filter (ShellHub's limit). */
 export const MAX_TAGS = 3;
@@ -95,10 +99,11 @@ export class DevicesService {
   constructor(
     private readonly devices: DevicesRepository,
     private readonly namespaces: NamespacesRepository,
+    private readonly presence: DevicePresenceStore,
   ) {}
 
   async list(scope: TenantScope, query: DeviceListQuery): Promise<Page<DeviceView>> {
-    const predicate = parseListFilter(query.filter, deviceListFields);
+    const predicate = await this.listPredicate(scope, query.filter);
     const byStatus = query.status ? { status: query.status } : null;
     const conditions = [kindCondition(query.kind ?? 'device'), byStatus, predicate].filter(
       (condition) => condition !== null,
@@ -116,13 +121,38 @@ export class DevicesService {
       this.devices.count(scope, filter),
       this.devices.find(scope, filter, options),
     ]);
-    const context = await this.viewContext(scope, namespace);
-    return { items: devices.map((device) => toDeviceView(device, context)), total };
+    const [context, online] = await Promise.all([
+      this.viewContext(scope, namespace),
+      this.presence.onlineUntil(scope.tenantId, devices.map((device) => device.uid)),
+    ]);
+    return { items: devices.map((device) => toDeviceView(device, { ...context, online: online.has(device.uid) })), total };
   }
 
   async get(scope: TenantScope, uid: string, reach: DeviceReach = 'any'): Promise<DeviceView> {
     const [namespace, device] = await Promise.all([this.namespace(scope), this.device(scope, uid, reach)]);
-    return toDeviceView(device, await this.viewContext(scope, namespace));
+    const [context, online] = await Promise.all([
+      this.viewContext(scope, namespace),
+      this.presence.onlineUntil(scope.tenantId, [device.uid]),
+    ]);
+    return toDeviceView(device, { ...context, online: online.has(device.uid) });
+  }
+
+  /**
+   * The list filter, with `online` evaluated against Redis: the tenant's online uids are read only when the filter
+   * names `online`, and become `uid $in` (online) or `uid $nin` (offline) in the one database query.
+   */
+  private async listPredicate(scope: TenantScope, filter: string | undefined): Promise<Predicate | null> {
+    let namesOnline = false;
+    const predicate = parseListFilter(
+      filter,
+      deviceListFields(() => {
+        namesOnline = true;
+        return [];
+      }),
+    );
+    if (!namesOnline) return predicate;
+    const onlineUids = await this.presence.onlineUids(scope.tenantId);
+    return parseListFilter(filter, deviceListFields(() => onlineUids));
   }
 
   /**
@@ -178,17 +208,30 @@ export class DevicesService {
     if (!(await this.devices.deleteOne(scope, uidCondition(uid, reach)))) throw AppException.notFound('device');
   }
 
-  /** `GET /api/stats`: the namespace's device counts by state; online as the device list shows it. */
+  /**
+   * `GET /api/stats`: the namespace's device counts by state. Online devices are counted in Redis, not in the
+   * database: all the tenant's online devices, less those online but not accepted (ShellHub counts accepted ones
+   * only), which are few and whose uids the database gives with the pending and rejected counts.
+   */
   async stats(scope: TenantScope): Promise<DeviceStats> {
-    const onlineSince = new Date(Date.now() - ONLINE_WINDOW_MS);
-    const [registered, online, pending, rejected] = await Promise.all([
+    const [registered, notAccepted, online] = await Promise.all([
       this.devices.count(scope, { status: 'accepted' }),
-      this.devices.count(scope, { status: 'accepted', online: true, last_seen: { $gt: onlineSince } }),
-      this.devices.count(scope, { status: 'pending' }),
-      this.devices.count(scope, { status: 'rejected' }),
+      this.devices.find(scope, { status: { $ne: 'accepted' } } as ScopedFilter<DeviceDocument>),
+      this.presence.countOnline(scope.tenantId),
     ]);
-    // Sessions arrive with the sessions issue; until then none are active.
-    return { registered_devices: registered, online_devices: online, pending_devices: pending, rejected_devices: rejected, active_sessions: 0 };
+    const onlineNotAccepted = await this.presence.onlineUntil(
+      scope.tenantId,
+      notAccepted.map((device) => device.uid),
+    );
+    const counted = (status: DeviceStatus) => notAccepted.filter((device) => device.status === status).length;
+    return {
+      registered_devices: registered,
+      online_devices: Math.max(0, online - onlineNotAccepted.size),
+      pending_devices: counted('pending'),
+      rejected_devices: counted('rejected'),
+      // Sessions arrive with the sessions issue; until then none are active.
+      active_sessions: 0,
+    };
   }
 
   async addTag(scope: TenantScope, uid: string, tag: string, reach: DeviceReach = 'any'): Promise<void> {
@@ -228,7 +271,6 @@ export class DevicesService {
     return {
       namespace: namespace.name,
       deviceLimitReached: await this.deviceLimitReached(scope, namespace),
-      now: new Date(),
     };
   }
 

@@ -18,4 +18,4 @@ export {
   type DeviceSortField,
   type DeviceStatusAction,
 } from './devices.service';
-export { isDeviceOnline, ONLINE_WINDOW_MS, toDeviceView, type DeviceView } from './device.view';
+export { toDeviceView, type DeviceView } from './device.view';

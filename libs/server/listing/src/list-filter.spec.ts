@@ -76,6 +76,23 @@ describe('parseListFilter refuses what could reach the database as a query key o
   });
 });
 
+describe('parseListFilter with a property evaluated by the caller (a device’s online state, from Redis)', () => {
+  it('asks for the members only when the filter names the property, and matches them with $in or $nin', () => {
+    let asked = 0;
+    const membership: FieldAllowList = {
+      name: { path: 'name', type: 'string' },
+      online: { path: 'uid', type: 'boolean', members: () => (asked++, ['a', 'b']) },
+    };
+    expect(parseListFilter(encode([property('name', 'eq', 'pi')]), membership)).toEqual({ name: { $eq: 'pi' } });
+    expect(asked).toBe(0);
+    expect(parseListFilter(encode([property('online', 'bool', true)]), membership)).toEqual({ uid: { $in: ['a', 'b'] } });
+    expect(parseListFilter(encode([property('online', 'eq', 'false')]), membership)).toEqual({ uid: { $nin: ['a', 'b'] } });
+    expect(parseListFilter(encode([property('online', 'ne', true)]), membership)).toEqual({ uid: { $nin: ['a', 'b'] } });
+    expect(() => parseListFilter(encode([property('online', 'contains', true)]), membership)).toThrow(/^filter: /);
+    expect(() => parseListFilter(encode([property('online', 'bool', 'maybe')]), membership)).toThrow(/^filter: /);
+  });
+});
+
 describe('parseListSort', () => {
   it('sorts by allow-listed properties only', () => {
     expect(parseListSort('name', 'asc', fields, { field: 'name', order: 'desc', tieBreaker: 'uid' })).toEqual({ name: 1, uid: 1 });

@@ -4,6 +4,12 @@ import { AppException } from '@fleetgate/errors';
 export interface ListField {
   path: string;
   type: 'string' | 'number' | 'boolean' | 'date' | 'strings';
+  /**
+   * For a true/false property that is not stored in the document (a device's `online` lives in Redis): the values
+   * of `path` for which it is true. `true` then matches `{path: {$in: members}}` and `false` `{path: {$nin: …}}`.
+   * Called only when a filter names the property, so callers can fetch the members lazily.
+   */
+  members?: () => readonly string[];
 }
 
 /** The properties a resource may be filtered (and sorted) by; anything else is a 400, never a raw query key. */
@@ -72,6 +78,7 @@ function propertyPredicate(params: Record<string, unknown>, fields: FieldAllowLi
   }
   const field = fields[name];
   const at = (expression: unknown): Predicate => ({ [field.path]: expression });
+  if (field.members) return membershipPredicate(field, field.members, operator, value, index);
   switch (operator) {
     case 'contains':
       if (field.type === 'strings') return at({ $all: stringArray(value, index) });
@@ -93,6 +100,20 @@ function propertyPredicate(params: Record<string, unknown>, fields: FieldAllowLi
     default:
       throw invalid(`item ${index}: operator must be one of contains, eq, ne, bool, gt, lt`);
   }
+}
+
+function membershipPredicate(
+  field: ListField,
+  members: () => readonly string[],
+  operator: unknown,
+  value: unknown,
+  index: number,
+): Predicate {
+  if (operator !== 'eq' && operator !== 'ne' && operator !== 'bool') {
+    throw invalid(`item ${index}: a true/false property takes eq, ne or bool`);
+  }
+  const wanted = boolean(value, index) !== (operator === 'ne');
+  return { [field.path]: { [wanted ? '$in' : '$nin']: [...members()] } };
 }
 
 function typed(field: ListField, value: unknown, index: number): unknown {

@@ -48,7 +48,6 @@ export const factory = {
       public_key: '',
       status: 'pending',
       status_updated_at: new Date(),
-      online: false,
       last_seen: new Date(0),
       remote_addr: '127.0.0.1',
       position: null,

@@ -7,3 +7,4 @@ export { startAppProcess, type AppProcess, type AppProcessOptions } from './app-
 export { workspaceRoot } from './workspace-root';
 export { childEnvironment } from './child-environment';
 export { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from './smtp-server';
+export { arrangePresence, presenceStore } from './presence';

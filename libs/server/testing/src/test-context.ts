@@ -21,8 +21,13 @@ export interface TestContext {
  * Connects to the real MongoDB-compatible server and Redis with names of this test file's own, so test files
  * running side by side never see each other's data. Call it in `beforeAll` and `close()` in `afterAll`.
  */
-export async function createTestContext(testFile: string): Promise<TestContext> {
-  const services = loadTestServices(workspaceRoot());
+export async function createTestContext(
+  testFile: string,
+  /** Another MongoDB-compatible server than the suite's, e.g. FerretDB on PostgreSQL for the fleet tests. */
+  options: { mongoUrl?: string } = {},
+): Promise<TestContext> {
+  const configured = loadTestServices(workspaceRoot());
+  const services = { ...configured, mongoUrl: options.mongoUrl ?? configured.mongoUrl };
   const id = `${createHash('sha1').update(testFile).digest('hex').slice(0, 8)}_${randomBytes(3).toString('hex')}`;
   const label = basename(testFile).replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
   const databaseName = `test_${label}_${id}`.slice(0, 63);

@@ -117,7 +117,23 @@ export const sshConfigSchema = z
     /** Tunnel liveness: ping a quiet agent this often; drop it after this much silence. */
     TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(30),
     TUNNEL_DEAD_AFTER_SECONDS: z.coerce.number().positive().max(600).default(35),
+    /**
+     * Presence in Redis: a device stays online this long after the gateway last refreshed it, so the devices of a
+     * gateway that died go offline by themselves within this time. Refreshed every PRESENCE_REFRESH_SECONDS.
+     */
+    PRESENCE_EXPIRY_SECONDS: z.coerce.number().positive().max(600).default(30),
+    PRESENCE_REFRESH_SECONDS: z.coerce.number().positive().max(300).default(10),
+    /**
+     * How often the gateway writes last_seen of the devices it holds to the database (one updateMany per 100
+     * devices; a device that disconnects gets its last_seen in the next round). Coarse on purpose: on FerretDB's
+     * SQLite backend each device costs a few milliseconds of database time.
+     */
+    LAST_SEEN_WRITE_SECONDS: z.coerce.number().positive().max(3600).default(300),
     ...platformKeys,
+  })
+  .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
+    message: 'must be at most half of PRESENCE_EXPIRY_SECONDS, so one late refresh does not drop a device',
+    path: ['PRESENCE_REFRESH_SECONDS'],
   })
   .transform((env) => ({
     ...commonSection(env),
@@ -126,6 +142,11 @@ export const sshConfigSchema = z
     http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     tunnel: { pingSeconds: env.TUNNEL_PING_SECONDS, deadAfterSeconds: env.TUNNEL_DEAD_AFTER_SECONDS },
+    presence: {
+      expirySeconds: env.PRESENCE_EXPIRY_SECONDS,
+      refreshSeconds: env.PRESENCE_REFRESH_SECONDS,
+      lastSeenSeconds: env.LAST_SEEN_WRITE_SECONDS,
+    },
   }));
 
 export const workerConfigSchema = z

@@ -1,5 +1,5 @@
 import { DEVICE_MODEL, type DeviceDocument, NAMESPACE_MODEL } from '@fleetgate/data-access';
-import { createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
+import { arrangePresence, createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
 import { newMember, newOwner, type TestMember } from '../../testing/members';
@@ -111,13 +111,16 @@ describe('devices: list, get and status changes', () => {
     expect(await names(response)).toEqual(['device-1', 'device-10', 'device-11']);
   });
 
-  it('returns a device in ShellHub’s shape, online only while recently seen', async () => {
+  it('returns a device in ShellHub’s shape, online only while a gateway keeps its presence fresh', async () => {
     const recent = await deviceOf(owner, {
-      online: true,
       last_seen: new Date(Date.now() - 30_000),
       tags: ['kitchen'],
     });
-    const stale = await deviceOf(owner, { online: true, last_seen: new Date(Date.now() - 5 * 60_000) });
+    const stale = await deviceOf(owner, { last_seen: new Date(Date.now() - 30_000) });
+    const never = await deviceOf(owner, { last_seen: new Date() });
+    await arrangePresence(context, owner.tenantId, [recent.uid]);
+    // The gateway that held this one died: its presence expired and nobody removed it.
+    await arrangePresence(context, owner.tenantId, [stale.uid], Date.now() - 1_000);
 
     const response = await call(owner, `/api/devices/${recent.uid}`);
     expect(response.status).toBe(200);
@@ -141,6 +144,34 @@ describe('devices: list, get and status changes', () => {
       acceptable: true,
     });
     expect((await readJson<DeviceJson>(await call(owner, `/api/devices/${stale.uid}`))).online).toBe(false);
+    // A recent last_seen alone (a registration, say) never makes a device online.
+    expect((await readJson<DeviceJson>(await call(owner, `/api/devices/${never.uid}`))).online).toBe(false);
+  });
+
+  it('reads online from Redis for a page, and filters on it', async () => {
+    const devices = [];
+    for (let index = 0; index < 6; index++) devices.push(await deviceOf(owner, { name: `presence-${index}` }));
+    await arrangePresence(context, owner.tenantId, [devices[1].uid, devices[4].uid]);
+    await arrangePresence(context, owner.tenantId, [devices[2].uid], Date.now() - 1_000);
+
+    const listed = await readJson<(DeviceJson & { uid: string })[]>(await call(owner, '/api/devices?sort_by=name&order_by=asc'));
+    expect(listed.map((device) => [device.name, device.online])).toEqual([
+      ['presence-0', false],
+      ['presence-1', true],
+      ['presence-2', false],
+      ['presence-3', false],
+      ['presence-4', true],
+      ['presence-5', false],
+    ]);
+    const filter = (online: boolean) =>
+      encodeURIComponent(Buffer.from(JSON.stringify([{ type: 'property', params: { name: 'online', operator: 'bool', value: online } }])).toString('base64'));
+    expect(await names(await call(owner, `/api/devices?sort_by=name&order_by=asc&filter=${filter(true)}`))).toEqual(['presence-1', 'presence-4']);
+    expect(await names(await call(owner, `/api/devices?sort_by=name&order_by=asc&filter=${filter(false)}`))).toEqual([
+      'presence-0',
+      'presence-2',
+      'presence-3',
+      'presence-5',
+    ]);
   });
 
   it('accepts a pending device, once', async () => {

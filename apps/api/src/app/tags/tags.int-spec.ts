@@ -1,6 +1,7 @@
 import { loadApiConfig } from '@fleetgate/config';
 import { DEVICE_MODEL, type DeviceDocument, FIREWALL_RULE_MODEL, PUBLIC_KEY_MODEL } from '@fleetgate/data-access';
 import {
+  arrangePresence,
   bootHttpApp,
   createTestContext,
   persist,
@@ -103,10 +104,14 @@ describe('tags, device updates and stats', () => {
 
   it('counts the namespace’s devices for /api/stats', async () => {
     const tenant = await newOwner(api);
-    await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'accepted', online: true, last_seen: new Date() });
-    await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'accepted', online: true, last_seen: new Date(Date.now() - 10 * 60_000) });
-    await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'pending' });
+    const online = await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'accepted', last_seen: new Date() });
+    const expired = await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'accepted', last_seen: new Date() });
+    const pending = await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'pending' });
     await persist.device(context.connection, { tenant_id: tenant.tenantId, status: 'rejected' });
+    // Online is counted in Redis: a live presence counts, an expired one (a dead gateway's) does not, and an online
+    // device that is not accepted does not either (ShellHub counts accepted devices only).
+    await arrangePresence(context, tenant.tenantId, [online.uid, pending.uid]);
+    await arrangePresence(context, tenant.tenantId, [expired.uid], Date.now() - 1_000);
     expect(await readJson(await call(tenant, 'GET', '/api/stats'))).toEqual({
       registered_devices: 2,
       online_devices: 1,

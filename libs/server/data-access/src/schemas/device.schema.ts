@@ -18,7 +18,7 @@ export interface DeviceDocument {
   public_key: string;
   status: DeviceStatus;
   status_updated_at: Date;
-  online: boolean;
+  /** When a gateway last held the device's tunnel, written coarsely; whether it is online now lives in Redis. */
   last_seen: Date;
   remote_addr: string;
   position: { latitude: number; longitude: number } | null;
@@ -44,7 +44,6 @@ export const deviceSchema = new Schema<DeviceDocument>(
     public_key: { type: String, default: '' },
     status: { type: String, required: true, enum: deviceStatuses, default: 'pending' },
     status_updated_at: { type: Date, default: () => new Date() },
-    online: { type: Boolean, default: false },
     last_seen: { type: Date, default: () => new Date(0) },
     remote_addr: { type: String, default: '' },
     position: { type: { latitude: Number, longitude: Number }, default: null, _id: false },

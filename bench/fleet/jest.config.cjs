@@ -1,0 +1,7 @@
+// The fleet benchmark runs under Jest only for its TypeScript compilation and path aliases; it prints figures and
+// asserts nothing but that the run completed.
+module.exports = {
+  ...require('../../jest.preset.cjs')('bench-fleet', __dirname),
+  testMatch: ['<rootDir>/**/*.bench.ts'],
+  testTimeout: 900_000,
+};
