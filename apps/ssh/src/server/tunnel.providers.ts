@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { loadOrCreatePlatformKeys, type PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
 import { DevicePresenceRepository, DevicesRepository, NamespacesRepository } from '@fleetgate/data-access';
-import { PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { AccessDecisionService, GatewayGauges, PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
 
@@ -19,6 +19,12 @@ export const tunnelProviders: Provider[] = [
     useFactory: (config: SshConfig) => loadOrCreatePlatformKeys(config.platformKeyDirectory),
   },
   { provide: TunnelRegistry, useValue: new TunnelRegistry() },
+  { provide: GatewayGauges, useValue: new GatewayGauges() },
+  {
+    provide: AccessDecisionService,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) => new AccessDecisionService(config.access),
+  },
   {
     provide: PresenceBatcher,
     inject: [DevicePresenceRepository, GATEWAY_LOGGER],

@@ -111,6 +111,10 @@ export const sshConfigSchema = z
     /** Tunnel liveness: ping a quiet agent this often; drop it after this much silence. */
     TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(30),
     TUNNEL_DEAD_AFTER_SECONDS: z.coerce.number().positive().max(600).default(35),
+    /** Failed authentication requests one SSH connection may make before the gateway closes it (OpenSSH's MaxAuthTries). */
+    SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+    /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
+    MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
     ...platformKeys,
   })
   .transform((env) => ({
@@ -120,6 +124,8 @@ export const sshConfigSchema = z
     http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     tunnel: { pingSeconds: env.TUNNEL_PING_SECONDS, deadAfterSeconds: env.TUNNEL_DEAD_AFTER_SECONDS },
+    access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
+    loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
   }));
 
 export const workerConfigSchema = z
