@@ -61,6 +61,9 @@ export function connectToDevice(stream: Duplex, login: DeviceLogin): Promise<Cli
           : error,
       );
     });
+    // The tunnel stream ended (the agent went away): ssh2 only reports 'end' and would wait for its keepalives to
+    // fail; closing the stream turns it into a 'close' at once.
+    client.once('end', () => stream.destroy());
     client.once('close', () => {
       if (settled) return;
       settled = true;
