@@ -47,6 +47,13 @@ describe('ssh gateway application (in process, real sockets)', () => {
     });
   });
 
+  it('reports its tunnels, sessions, pickups and streams on /metrics', async () => {
+    const port = app.get(GatewayHealthService).port;
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ tunnels: 0, sessions: 0, pickupsWaiting: 0, streamsOpen: 0 });
+  });
+
   it('speaks SSH and keeps its host key across restarts', async () => {
     const keyPath = join(hostKeyDirectory, 'ssh_host_ed25519_key');
     expect((await stat(keyPath)).mode & 0o777).toBe(0o600);

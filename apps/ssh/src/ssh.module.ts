@@ -2,14 +2,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { SshConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
 import { QueueModule } from '@fleetgate/queue';
-import { TunnelRegistry } from '@fleetgate/gateway';
+import { GatewayGauges, TunnelRegistry } from '@fleetgate/gateway';
+import { LoginLockoutModule } from '@fleetgate/identity';
 import { FirewallModule } from '@fleetgate/firewall';
 import { PublicKeysModule } from '@fleetgate/public-keys';
 import { GatewayHealthService } from './server/gateway-health.service';
 import { SshServerService } from './server/ssh-server.service';
-import { NamespacePublicKeyAuthorization } from './server/public-key-authorization';
+import { NamespacePublicKeyDirectory } from './server/public-key-authorization';
 import { tunnelProviders } from './server/tunnel.providers';
-import { PUBLIC_KEY_AUTHORIZATION, SSH_CONFIG } from './ssh.constants';
+import { PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from './ssh.constants';
 
 @Module({})
 export class SshModule {
@@ -21,15 +22,17 @@ export class SshModule {
         QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-ssh' }),
         PublicKeysModule,
         FirewallModule,
+        // The API's login lockout, so that gateway passwords count in the same escalation (issue 8, item 2).
+        LoginLockoutModule.forRoot(config.loginLockout),
       ],
       providers: [
         { provide: SSH_CONFIG, useValue: config },
         ...tunnelProviders,
-        { provide: PUBLIC_KEY_AUTHORIZATION, useClass: NamespacePublicKeyAuthorization },
+        { provide: PUBLIC_KEY_DIRECTORY, useClass: NamespacePublicKeyDirectory },
         SshServerService,
         GatewayHealthService,
       ],
-      exports: [SshServerService, GatewayHealthService, TunnelRegistry],
+      exports: [SshServerService, GatewayHealthService, TunnelRegistry, GatewayGauges],
     };
   }
 }

@@ -2,14 +2,15 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { SshConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
 import { DatabaseHealthIndicator } from '@fleetgate/data-access';
-import { PresenceBatcher, TunnelEndpoint } from '@fleetgate/gateway';
+import { GatewayGauges, PresenceBatcher, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
 import { checkHealth, type HealthServer, startHealthServer } from '@fleetgate/observability';
 import { RedisHealthIndicator } from '@fleetgate/queue';
 import { SSH_CONFIG } from '../ssh.constants';
 import { SshServerService } from './ssh-server.service';
 
 /**
- * The gateway's HTTP side: `GET /healthz` (SSH listener, database, Redis) and the agents' tunnel WebSockets,
+ * The gateway's HTTP side: `GET /healthz` (SSH listener, database, Redis), `GET /metrics` (tunnels, people's
+ * sessions, pickups and streams held, as JSON) and the agents' tunnel WebSockets,
  * on one listener (docs/adr/0002-reverse-tunnel.md).
  */
 @Injectable()
@@ -23,6 +24,8 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
     private readonly redis: RedisHealthIndicator,
     private readonly tunnels: TunnelEndpoint,
     private readonly presence: PresenceBatcher,
+    private readonly gauges: GatewayGauges,
+    private readonly registry: TunnelRegistry,
   ) {}
 
   get port(): number {
@@ -41,6 +44,7 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
       this.config.http.port,
       () => checkHealth('ssh', FLEETGATE_VERSION, [listener, this.database, this.redis]),
       (request, socket, head) => this.tunnels.handleUpgrade(request, socket, head),
+      () => ({ tunnels: this.registry.size, ...this.gauges.snapshot() }),
     );
   }
 

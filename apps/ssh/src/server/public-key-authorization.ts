@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantScope } from '@fleetgate/data-access';
-import type { PublicKeyAuthorization } from '@fleetgate/gateway';
-import { publicKeyAllows, PublicKeysService } from '@fleetgate/public-keys';
+import type { PublicKeyDocument, TenantScope } from '@fleetgate/data-access';
+import type { PublicKeyDirectory } from '@fleetgate/gateway';
+import { PublicKeysService } from '@fleetgate/public-keys';
 
-/** The gateway asks the same rules the API stores: the key must belong to the namespace and match user and device. */
+/** The keys the API stores, for the gateway's access decisions. */
 @Injectable()
-export class NamespacePublicKeyAuthorization implements PublicKeyAuthorization {
+export class NamespacePublicKeyDirectory implements PublicKeyDirectory {
   constructor(private readonly publicKeys: PublicKeysService) {}
 
-  async allows(scope: TenantScope, fingerprint: string, username: string, device: { name: string; tags: string[] }): Promise<boolean> {
-    const key = await this.publicKeys.findForTenantByFingerprint(scope, fingerprint);
-    return key !== null && publicKeyAllows(key, username, device);
+  findByFingerprint(scope: TenantScope, fingerprint: string): Promise<PublicKeyDocument | null> {
+    return this.publicKeys.findForTenantByFingerprint(scope, fingerprint);
   }
 }

@@ -5,14 +5,17 @@ import type { PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
 import { FirewallService } from '@fleetgate/firewall';
 import {
+  AccessDecisionService,
+  GatewayGauges,
   GatewaySession,
   loadOrCreateHostKey,
-  type PublicKeyAuthorization,
+  type PublicKeyDirectory,
   TargetResolver,
   TunnelRegistry,
 } from '@fleetgate/gateway';
+import { LoginLockoutService } from '@fleetgate/identity';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
-import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_AUTHORIZATION, SSH_CONFIG } from '../ssh.constants';
+import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from '../ssh.constants';
 
 /** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
 @Injectable()
@@ -25,10 +28,13 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
     @Inject(SSH_CONFIG) private readonly config: SshConfig,
     @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
     @Inject(GATEWAY_LOGGER) private readonly gatewayLogger: PinoLogger,
-    @Inject(PUBLIC_KEY_AUTHORIZATION) private readonly publicKeys: PublicKeyAuthorization,
+    @Inject(PUBLIC_KEY_DIRECTORY) private readonly publicKeys: PublicKeyDirectory,
     private readonly firewall: FirewallService,
     private readonly resolver: TargetResolver,
     private readonly registry: TunnelRegistry,
+    private readonly decisions: AccessDecisionService,
+    private readonly lockouts: LoginLockoutService,
+    private readonly gauges: GatewayGauges,
   ) {}
 
   get listening(): boolean {
@@ -68,9 +74,12 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
       connection,
       {
         resolver: this.resolver,
+        decisions: this.decisions,
         registry: this.registry,
         publicKeys: this.publicKeys,
         firewall: this.firewall,
+        passwordAttempts: this.lockouts,
+        gauges: this.gauges,
         signingKeyPem: this.keys.privateKeyPem,
         logger: this.gatewayLogger,
       },

@@ -7,7 +7,7 @@ import {
   DevicesRepository,
   NamespacesRepository,
 } from '@fleetgate/data-access';
-import { PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { AccessDecisionService, GatewayGauges, PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
@@ -27,6 +27,12 @@ export const tunnelProviders: Provider[] = [
     useFactory: (config: SshConfig) => loadOrCreatePlatformKeys(config.platformKeyDirectory),
   },
   { provide: TunnelRegistry, useValue: new TunnelRegistry() },
+  { provide: GatewayGauges, useValue: new GatewayGauges() },
+  {
+    provide: AccessDecisionService,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) => new AccessDecisionService(config.access),
+  },
   {
     provide: PresenceBatcher,
     inject: [REDIS_CONNECTION, REDIS_KEY_PREFIX, DevicePresenceRepository, SSH_CONFIG, GATEWAY_LOGGER],

@@ -34,6 +34,16 @@ describe('evaluateFirewall', () => {
     expect(evaluateFirewall([rule({ priority: 1, filter: { tags: ['kitchen'] } as never })], attempt).allowed).toBe(false);
   });
 
+  it('lets a rule whose tag filter has no tag left cover no device', () => {
+    const emptied = { tags: [] } as never;
+    // The allow rule lost its last tag: it allows nothing, so the deny-all below it decides.
+    expect(
+      evaluateFirewall([rule({ priority: 1, action: 'allow', filter: emptied }), rule({ priority: 2 })], attempt),
+    ).toMatchObject({ allowed: false, rule: { priority: 2 } });
+    expect(evaluateFirewall([rule({ priority: 1, action: 'allow', filter: {} as never }), rule({ priority: 2 })], attempt).allowed).toBe(false);
+    expect(evaluateFirewall([rule({ priority: 1, filter: emptied })], { ...attempt, device: { name: 'bare', tags: [] } }).allowed).toBe(true);
+  });
+
   it('treats a stored pattern that no longer compiles as matching nothing', () => {
     expect(evaluateFirewall([rule({ priority: 1, action: 'allow', username: '(' }), rule({ priority: 2 })], attempt)).toMatchObject({
       allowed: false,

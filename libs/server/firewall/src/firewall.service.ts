@@ -11,7 +11,6 @@ import {
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
 import { SafePattern } from '@fleetgate/patterns';
-import { type ConnectionAttempt, evaluateFirewall } from './firewall-evaluation';
 
 export interface FirewallRuleRequest {
   action: 'allow' | 'deny';
@@ -61,9 +60,9 @@ export class FirewallService {
     if (!(await this.rules.deleteOne(scope, { id: String(id) }))) throw AppException.notFound('firewall rule');
   }
 
-  /** The gateway's question for every connection: may this attempt proceed, and which rule decided. */
-  async evaluate(scope: TenantScope, attempt: ConnectionAttempt): Promise<{ allowed: boolean; rule: FirewallRuleDocument | null }> {
-    return evaluateFirewall(await this.rules.find(scope, { active: true }), attempt);
+  /** The rules the gateway's access decisions evaluate for every connection. */
+  activeRules(scope: TenantScope): Promise<FirewallRuleDocument[]> {
+    return this.rules.find(scope, { active: true });
   }
 }
 
@@ -78,7 +77,9 @@ function validRule(request: FirewallRuleRequest): Omit<FirewallRuleDocument, 'id
     SafePattern.compile(hostname, 'filter.hostname');
     filter = { hostname };
   } else {
-    filter = { tags: tags ?? [] };
+    // An empty tag list would cover no device (docs/adr/0004-empty-tag-filters.md); refuse it rather than store it.
+    if (!tags || tags.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
+    filter = { tags };
   }
   return {
     action: request.action,

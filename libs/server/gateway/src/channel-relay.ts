@@ -1,22 +1,53 @@
 import type { Client, ClientChannel, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 
+/** The relay of one connection: tells the person's open channels when the device went away. */
+export interface ChannelRelay {
+  /** Writes `message` to every open session channel's stderr, ends each with exit status 255, and closes it. */
+  interrupt(message: string): void;
+}
+
 /**
  * Relays what a person opens on the gateway to the same thing on the device: session channels (pty, env,
  * window-change, signals, shell, exec, subsystems such as sftp) and direct-tcpip (`ssh -L`, `ssh -D`).
  * Streams are piped, so SSH window flow control applies end to end in both directions.
  */
-export function relayChannels(person: Connection, device: Client, onChannel: (kind: string, detail?: string) => void): void {
-  person.on('session', (accept) => relaySession(accept(), device, onChannel));
+export function relayChannels(person: Connection, device: Client, onChannel: (kind: string, detail?: string) => void): ChannelRelay {
+  const open = new Set<ServerChannel>();
+  const track = (channel: ServerChannel) => {
+    open.add(channel);
+    channel.once('close', () => open.delete(channel));
+  };
+  person.on('session', (accept) => relaySession(accept(), device, onChannel, track));
   person.on('tcpip', (accept, reject, info) => {
-    device.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, deviceChannel) => {
-      if (error) return reject();
-      onChannel('direct-tcpip', `${info.destIP}:${info.destPort}`);
-      join(accept(), deviceChannel);
-    });
+    try {
+      device.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, deviceChannel) => {
+        if (error) return reject();
+        onChannel('direct-tcpip', `${info.destIP}:${info.destPort}`);
+        join(accept(), deviceChannel);
+      });
+    } catch {
+      // The device's connection is already gone.
+      reject();
+    }
   });
+  return {
+    interrupt(message) {
+      for (const channel of open) {
+        channel.stderr.write(`\r\n${message}\r\n`);
+        channel.exit(255);
+        channel.close();
+      }
+      open.clear();
+    },
+  };
 }
 
-function relaySession(session: Session, device: Client, onChannel: (kind: string, detail?: string) => void): void {
+function relaySession(
+  session: Session,
+  device: Client,
+  onChannel: (kind: string, detail?: string) => void,
+  track: (channel: ServerChannel) => void,
+): void {
   let terminal: PseudoTtyInfo | undefined;
   const env: Record<string, string> = {};
   let deviceChannel: ClientChannel | undefined;
@@ -46,7 +77,8 @@ function relaySession(session: Session, device: Client, onChannel: (kind: string
   // late accept then. The person's input waits in the channel's buffer, under SSH flow control, until the device's
   // channel is open.
   const open = (person: ServerChannel, kind: string, detail: string | undefined, start: (done: (error: Error | undefined, channel: ClientChannel) => void) => void) => {
-    start((error, channel) => {
+    track(person);
+    const opened = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
         person.stderr.write(`Fleetgate: the device refused the ${kind} request: ${error.message}\r\n`);
         person.exit(1);
@@ -56,7 +88,13 @@ function relaySession(session: Session, device: Client, onChannel: (kind: string
       onChannel(kind, detail);
       deviceChannel = channel;
       join(person, channel);
-    });
+    };
+    // ssh2 throws rather than calls back when the device's connection is already gone.
+    try {
+      start(opened);
+    } catch (error) {
+      opened(error instanceof Error ? error : new Error(String(error)), undefined as never);
+    }
   };
 
   session.on('shell', (accept) => open(accept(), 'shell', undefined, (done) => device.shell(window(), { env }, done)));

@@ -1,36 +1,56 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { type AuthContext, type AuthenticationType, type Client, type Connection, utils } from 'ssh2';
-import type { TenantScope } from '@fleetgate/data-access';
+import type { FirewallRuleDocument, PublicKeyDocument, TenantScope } from '@fleetgate/data-access';
 import type { Logger } from '@fleetgate/logging';
 import { signSessionAssertion } from '@fleetgate/tunnel';
+import type { AccessDecisionService, AccessVerdict, ResolvedTarget, Resolution } from './access-decision';
 import { sendAuthBanner } from './auth-banner';
-import { relayChannels } from './channel-relay';
-import { connectToDevice, DeviceRefusedError } from './device-link';
+import { type ChannelRelay, relayChannels } from './channel-relay';
+import { connectToDevice, DeviceRefusedError, LoginAbandonedError } from './device-link';
+import type { GatewayGauges } from './gateway-gauges';
 import { parseSshid } from './sshid';
-import type { ResolvedTarget, Resolution, TargetResolver } from './target-resolver';
+import type { TargetResolver } from './target-resolver';
 import { TunnelUnavailableError, type TunnelRegistry } from './tunnel-registry';
 
-/** Whether a namespace's public key (by fingerprint) lets this user into this device; the API's rules decide. */
-export interface PublicKeyAuthorization {
-  allows(scope: TenantScope, fingerprint: string, username: string, device: { name: string; tags: string[] }): Promise<boolean>;
+/** The namespace's public key registered under a fingerprint, if any. */
+export interface PublicKeyDirectory {
+  findByFingerprint(scope: TenantScope, fingerprint: string): Promise<Pick<PublicKeyDocument, 'username' | 'filter'> | null>;
 }
 
-/** The namespace's firewall: whether this person (address, login name) may reach this device at all. */
-export interface FirewallAuthorization {
-  evaluate(
-    scope: TenantScope,
-    attempt: { sourceIp: string; username: string; device: { name: string; tags: string[] } },
-  ): Promise<{ allowed: boolean; rule: { priority: number } | null }>;
+/** The namespace's active firewall rules. */
+export interface FirewallRuleSource {
+  activeRules(scope: TenantScope): Promise<FirewallRuleDocument[]>;
+}
+
+/** One settled password attempt (`LoginLockoutService` tickets). */
+export interface PasswordAttemptTicket {
+  /** Answers the end of the lockout this failure starts (ms since the epoch), or 0. */
+  failed(): Promise<number>;
+  succeeded(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** The login lockout shared with the API: per (client address, subject), checked one attempt at a time. */
+export interface PasswordAttempts {
+  begin(
+    clientAddress: string,
+    subject: string,
+  ): Promise<{ granted: true; ticket: PasswordAttemptTicket } | { granted: false; reason: 'locked' | 'busy'; retryAt: number }>;
 }
 
 export interface GatewayContext {
   resolver: TargetResolver;
-  firewall: FirewallAuthorization;
+  decisions: AccessDecisionService;
+  firewall: FirewallRuleSource;
   registry: TunnelRegistry;
-  publicKeys: PublicKeyAuthorization;
+  publicKeys: PublicKeyDirectory;
+  passwordAttempts: PasswordAttempts;
+  gauges: GatewayGauges;
   /** The platform private key that signs session assertions. */
   signingKeyPem: string;
   logger: Logger;
+  now?: () => number;
 }
 
 const METHODS: AuthenticationType[] = ['publickey', 'password'];
@@ -41,16 +61,21 @@ export function md5Fingerprint(keyBlob: Buffer): string {
 }
 
 /**
- * One person's SSH connection to the gateway: resolves the SSHID on the first authentication request, checks the
- * method against the platform's rules, logs into the device through its tunnel, then relays every channel.
+ * One person's SSH connection to the gateway: gathers the facts (what the SSHID names, the tunnel, the firewall
+ * rules, the key, the lockout), follows the `AccessDecisionService`'s verdicts, logs into the device through its
+ * tunnel, then relays every channel. Whatever it opened towards the device ends when the person leaves.
  */
 export class GatewaySession {
   readonly id = randomBytes(32).toString('hex');
   private resolution?: Promise<Resolution>;
-  private firewallVerdict?: Promise<string | null>;
-  private explained = false;
+  private firewallVerdict?: Promise<AccessVerdict>;
+  private readonly explained = new Set<string>();
   private device?: Client;
+  private relayed?: ChannelRelay;
+  private failures = 0;
+  private readonly left = new AbortController();
   private readonly logger: Logger;
+  private readonly sessionClosed: () => void;
 
   constructor(
     private readonly person: Connection,
@@ -58,74 +83,125 @@ export class GatewaySession {
     readonly clientAddress: string,
   ) {
     this.logger = context.logger.child({ session: this.id, client: clientAddress });
+    this.sessionClosed = context.gauges.sessionOpened();
     person.on('authentication', (auth) =>
       void this.authenticate(auth).catch((error: unknown) => {
         this.logger.error({ err: error }, 'authentication failed unexpectedly');
-        auth.reject(METHODS);
+        if (!this.left.signal.aborted) auth.reject(METHODS);
       }),
     );
     person.on('ready', () => this.relay());
     person.on('error', (error) => this.logger.debug({ err: error.message }, 'client connection error'));
     person.on('close', () => {
+      this.left.abort();
       this.device?.end();
+      this.sessionClosed();
       this.logger.info({ event: 'session-closed' }, 'session closed');
     });
+  }
+
+  private get gone(): boolean {
+    return this.left.signal.aborted;
   }
 
   private async authenticate(auth: AuthContext): Promise<void> {
     this.resolution ??= this.resolve(auth.username);
     const resolution = await this.resolution;
+    if (this.gone) return;
     if (!resolution.ok) return this.refuse(auth, resolution.reason);
     const { target } = resolution;
-    if (!this.context.registry.isConnected(target.device.uid)) {
-      return this.refuse(auth, `Device ${target.namespace}.${target.device.name} is offline.`);
-    }
+    const { decisions } = this.context;
+    const reachable = decisions.reachable(target, this.context.registry.isConnected(target.device.uid));
+    if (!reachable.allowed) return this.refuse(auth, reachable.reason);
     this.firewallVerdict ??= this.checkFirewall(target);
-    const denial = await this.firewallVerdict;
-    if (denial) return this.refuse(auth, denial);
+    const firewall = await this.firewallVerdict;
+    if (this.gone) return;
+    if (!firewall.allowed) return this.refuse(auth, firewall.reason);
 
     if (auth.method === 'publickey') {
-      const fingerprint = md5Fingerprint(auth.key.data);
-      const allowed = await this.context.publicKeys.allows(target.scope, fingerprint, target.user, target.device);
-      if (!allowed) {
-        this.explain(`Access denied: this key may not log in as ${target.user} on ${target.namespace}.${target.device.name}.`);
-        return auth.reject(METHODS);
-      }
+      const key = await this.context.publicKeys.findByFingerprint(target.scope, md5Fingerprint(auth.key.data));
+      if (this.gone) return;
+      const verdict = decisions.publicKey(target, key);
+      if (!verdict.allowed) return this.fail(auth, verdict.reason);
       // Without a signature the client only asks whether the key would do; the signed attempt proves possession.
       if (!auth.signature) return auth.accept();
-      const key = utils.parseKey(auth.key.data);
-      if (key instanceof Error || !auth.blob || key.verify(auth.blob, auth.signature, auth.hashAlgo) !== true) {
-        return auth.reject(METHODS);
+      const parsed = utils.parseKey(auth.key.data);
+      if (parsed instanceof Error || !auth.blob || parsed.verify(auth.blob, auth.signature, auth.hashAlgo) !== true) {
+        return this.fail(auth);
       }
-      return this.openDevice(auth, target, 'publickey');
+      if ((await this.openDevice(auth, target, 'publickey')) === 'refused') this.fail(auth);
+      return;
     }
-    if (auth.method === 'password') return this.openDevice(auth, target, 'password', auth.password);
+    if (auth.method === 'password') return this.passwordLogin(auth, target, auth.password);
     return auth.reject(METHODS);
   }
 
-  /** The firewall decides once per connection, before any credential is looked at; returns why it denied, or null. */
-  private async checkFirewall(target: ResolvedTarget): Promise<string | null> {
-    const { allowed, rule } = await this.context.firewall.evaluate(target.scope, {
-      sourceIp: this.clientAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''),
-      username: target.user,
-      device: target.device,
-    });
-    if (allowed) return null;
-    this.logger.info({ event: 'firewall-denied', priority: rule?.priority, device: target.device.uid }, 'firewall denied the connection');
-    return `Access denied by a firewall rule of namespace ${target.namespace} (priority ${rule?.priority}).`;
+  /** The firewall decides once per connection, before any credential is looked at. */
+  private async checkFirewall(target: ResolvedTarget): Promise<AccessVerdict> {
+    const rules = await this.context.firewall.activeRules(target.scope);
+    const verdict = this.context.decisions.firewall(target, rules, this.clientAddress);
+    if (!verdict.allowed) {
+      this.logger.info({ event: 'firewall-denied', priority: verdict.rule?.priority, device: target.device.uid }, 'firewall denied the connection');
+    }
+    return verdict;
   }
 
   private async resolve(login: string): Promise<Resolution> {
     const sshid = parseSshid(login);
-    if (!sshid) {
-      return { ok: false, reason: `"${login}" is not a valid target. Use ssh <user>@<namespace>.<device>@<gateway>.` };
-    }
-    return this.context.resolver.resolve(sshid);
+    const found = sshid ? await this.context.resolver.lookup(sshid) : { namespace: null, device: null };
+    return this.context.decisions.target(login, sshid, found);
   }
 
-  private async openDevice(auth: AuthContext, target: ResolvedTarget, method: 'publickey' | 'password', password?: string): Promise<void> {
+  /**
+   * A password is checked by the device, so each try costs a stream, a key exchange and a crypt(3) there: tries
+   * count in the login lockout shared with the API, and a locked-out pair never reaches the device.
+   */
+  private async passwordLogin(auth: AuthContext, target: ResolvedTarget, password: string): Promise<void> {
+    const { decisions, passwordAttempts } = this.context;
+    const gate = await passwordAttempts.begin(this.clientAddress, decisions.passwordSubject(target));
+    if (!gate.granted) {
+      const verdict = decisions.passwordAttempt(target, gate, this.now());
+      this.logger.info({ event: 'password-locked-out', reason: gate.reason, device: target.device.uid }, 'password attempt refused by the lockout');
+      if (this.gone) return;
+      return this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason);
+    }
+    const { ticket } = gate;
     try {
-      const stream = await this.context.registry.openStream(target.device.uid);
+      if (this.gone) return;
+      const outcome = await this.openDevice(auth, target, 'password', password);
+      if (outcome === 'accepted') await ticket.succeeded();
+      if (outcome !== 'refused') return;
+      const lockedUntil = await ticket.failed();
+      if (this.gone) return;
+      if (lockedUntil === 0) return this.fail(auth);
+      const verdict = decisions.passwordAttempt(target, { granted: false, reason: 'locked', retryAt: lockedUntil }, this.now());
+      this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason);
+    } finally {
+      await ticket.release();
+    }
+  }
+
+  private async openDevice(
+    auth: AuthContext,
+    target: ResolvedTarget,
+    method: 'publickey' | 'password',
+    password?: string,
+  ): Promise<'accepted' | 'refused' | 'unreachable' | 'abandoned'> {
+    const { gauges, registry } = this.context;
+    let stream: Duplex | undefined;
+    try {
+      const pickupAnswered = gauges.pickupRequested();
+      try {
+        stream = await registry.openStream(target.device.uid);
+      } finally {
+        pickupAnswered();
+      }
+      gauges.streamHeld(stream);
+      if (this.gone) {
+        // The person left while the device picked up: close the stream, so the agent's session ends too.
+        stream.destroy();
+        return 'abandoned';
+      }
       const assertion = signSessionAssertion(this.context.signingKeyPem, {
         device: target.device.uid,
         tenant: target.scope.tenantId,
@@ -134,27 +210,42 @@ export class GatewaySession {
         method,
       });
       this.device?.end();
-      this.device = await connectToDevice(stream, {
+      const device = await connectToDevice(stream, {
         username: target.user,
         assertion,
         password,
         devicePublicKeyPem: target.device.public_key,
+        signal: this.left.signal,
+        onError: (error) => this.logger.warn({ event: 'device-link-error', err: error.message, device: target.device.uid }, 'the connection to the device failed'),
       });
-      this.device.on('close', () => this.person.end());
+      this.device = device;
+      device.on('close', () => this.deviceLost(target));
       this.logger.info(
         { event: 'session-opened', sshid: `${target.user}@${target.namespace}.${target.device.name}`, device: target.device.uid, method },
         'session opened',
       );
       auth.accept();
+      return 'accepted';
     } catch (error) {
+      stream?.destroy();
+      if (error instanceof LoginAbandonedError || this.gone) return 'abandoned';
       if (error instanceof DeviceRefusedError) {
         this.logger.info({ event: 'device-refused', method }, 'device refused the login');
-        return auth.reject(METHODS);
+        return 'refused';
       }
       const reason = error instanceof TunnelUnavailableError ? error.message : 'the connection to it failed';
       this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not reach the device');
-      return this.refuse(auth, `Device ${target.namespace}.${target.device.name} cannot be reached: ${reason}.`);
+      this.refuse(auth, `Device ${target.namespace}.${target.device.name} cannot be reached: ${reason}.`);
+      return 'unreachable';
     }
+  }
+
+  /** The device's connection ended while the person was still here: tell them why their session stopped. */
+  private deviceLost(target: ResolvedTarget): void {
+    if (this.gone) return;
+    this.logger.info({ event: 'device-lost', device: target.device.uid }, 'the connection to the device ended');
+    this.relayed?.interrupt(`Fleetgate: the connection to device ${target.namespace}.${target.device.name} was lost.`);
+    this.person.end();
   }
 
   private relay(): void {
@@ -162,18 +253,33 @@ export class GatewaySession {
       this.person.end();
       return;
     }
-    relayChannels(this.person, this.device, (kind, detail) => this.logger.info({ event: 'channel', kind, detail }, 'channel opened'));
+    this.relayed = relayChannels(this.person, this.device, (kind, detail) => this.logger.info({ event: 'channel', kind, detail }, 'channel opened'));
   }
 
-  /** Says why once, then refuses every method, so the client stops trying. */
+  /** A failed credential: the client may try another, within the connection's attempt budget. */
+  private fail(auth: AuthContext, reason?: string): void {
+    if (reason) this.explain(reason);
+    this.failures += 1;
+    const budget = this.context.decisions.attemptsExhausted(this.failures);
+    if (budget.allowed) return auth.reject(METHODS);
+    this.logger.info({ event: 'too-many-attempts', failures: this.failures }, 'authentication attempts exhausted');
+    this.refuse(auth, budget.reason);
+    setImmediate(() => this.person.end());
+  }
+
+  /** Says why, then refuses every method, so the client stops trying. */
   private refuse(auth: AuthContext, reason: string): void {
     this.explain(reason);
     auth.reject([]);
   }
 
   private explain(reason: string): void {
-    if (this.explained) return;
-    this.explained = true;
+    if (this.explained.has(reason) || this.gone) return;
+    this.explained.add(reason);
     sendAuthBanner(this.person, `Fleetgate: ${reason}`);
+  }
+
+  private now(): number {
+    return this.context.now?.() ?? Date.now();
   }
 }

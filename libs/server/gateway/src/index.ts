@@ -3,11 +3,24 @@ export { parseSshid, formatSshid, type Sshid } from './sshid';
 export { TunnelRegistry, TunnelUnavailableError, type Tunnel } from './tunnel-registry';
 export { TunnelEndpoint, type TunnelSettings } from './tunnel-endpoint';
 export { PresenceBatcher, type PresenceCounters, type PresenceSettings } from './presence-batcher';
-export { TargetResolver, type ResolvedTarget, type Resolution } from './target-resolver';
+export { TargetResolver } from './target-resolver';
+export {
+  AccessDecisionService,
+  type AccessPolicySettings,
+  type AccessVerdict,
+  type PasswordAttemptGate,
+  type ResolvedTarget,
+  type Resolution,
+  type TargetLookup,
+} from './access-decision';
+export { GatewayGauges } from './gateway-gauges';
+export { relayChannels, type ChannelRelay } from './channel-relay';
 export {
   GatewaySession,
   md5Fingerprint,
-  type FirewallAuthorization,
+  type FirewallRuleSource,
   type GatewayContext,
-  type PublicKeyAuthorization,
+  type PasswordAttempts,
+  type PasswordAttemptTicket,
+  type PublicKeyDirectory,
 } from './gateway-session';

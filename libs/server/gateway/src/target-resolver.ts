@@ -1,43 +1,22 @@
-import { type DeviceDocument, DevicesRepository, NamespacesRepository, type TenantScope, tenantScope } from '@fleetgate/data-access';
+import { DevicesRepository, NamespacesRepository, tenantScope } from '@fleetgate/data-access';
+import type { TargetLookup } from './access-decision';
 import type { Sshid } from './sshid';
 
-export interface ResolvedTarget {
-  scope: TenantScope;
-  namespace: string;
-  device: DeviceDocument;
-  user: string;
-}
-
-export type Resolution = { ok: true; target: ResolvedTarget } | { ok: false; reason: string };
-
-/** Finds the device an SSHID names, and says in plain words when it cannot be reached. */
+/** Looks up what an SSHID names; `AccessDecisionService.target` decides what that means for the person. */
 export class TargetResolver {
   constructor(
     private readonly namespaces: NamespacesRepository,
     private readonly devices: DevicesRepository,
   ) {}
 
-  async resolve(sshid: Sshid): Promise<Resolution> {
-    let namespaceName: string;
-    let device: DeviceDocument | null;
+  async lookup(sshid: Sshid): Promise<TargetLookup> {
     if (sshid.kind === 'uid') {
-      device = await this.devices.findByUidUnscoped(sshid.uid);
-      if (!device) return { ok: false, reason: `There is no device with uid ${sshid.uid}.` };
-      const namespace = await this.namespaces.findOne(tenantScope(device.tenant_id), {});
-      namespaceName = namespace?.name ?? '';
-    } else {
-      const namespace = await this.namespaces.findByNameUnscoped(sshid.namespace);
-      if (!namespace) return { ok: false, reason: `There is no namespace "${sshid.namespace}".` };
-      namespaceName = namespace.name;
-      device = await this.devices.findOne(tenantScope(namespace.tenant_id), { name: sshid.device });
-      if (!device) return { ok: false, reason: `There is no device "${sshid.device}" in namespace "${namespaceName}".` };
+      const device = await this.devices.findByUidUnscoped(sshid.uid);
+      if (!device) return { namespace: null, device: null };
+      return { namespace: await this.namespaces.findOne(tenantScope(device.tenant_id), {}), device };
     }
-    if (device.status !== 'accepted') {
-      return {
-        ok: false,
-        reason: `Device ${namespaceName}.${device.name} is ${device.status}, not accepted: an administrator of the namespace must accept it first.`,
-      };
-    }
-    return { ok: true, target: { scope: tenantScope(device.tenant_id), namespace: namespaceName, device, user: sshid.user } };
+    const namespace = await this.namespaces.findByNameUnscoped(sshid.namespace);
+    if (!namespace) return { namespace: null, device: null };
+    return { namespace, device: await this.devices.findOne(tenantScope(namespace.tenant_id), { name: sshid.device }) };
   }
 }

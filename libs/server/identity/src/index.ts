@@ -29,7 +29,13 @@ export {
   type AuthenticatedOptions,
 } from './member.decorators';
 export { Clock } from './clock';
-export { LoginLockoutModule, LoginLockoutService, type LoginLockoutOptions } from './login-lockout.service';
+export {
+  LoginLockoutModule,
+  LoginLockoutService,
+  type LoginAttemptGate,
+  type LoginAttemptTicket,
+  type LoginLockoutOptions,
+} from './login-lockout.service';
 export {
   MFA_ISSUER,
   MFA_RESET_MAIN_EMAIL_TEMPLATE,

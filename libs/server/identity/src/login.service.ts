@@ -10,7 +10,7 @@ import {
 import { ErrorCode } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
 import { Clock } from './clock';
-import { LoginLockoutService } from './login-lockout.service';
+import { type LoginAttemptTicket, LoginLockoutService } from './login-lockout.service';
 import { MfaStateRepository } from './mfa-state.repository';
 import { PasswordHashingService } from './password-hashing.service';
 import { UserSessionService } from './user-session.service';
@@ -57,21 +57,23 @@ export class LoginService {
     const user = await this.users.findByUsernameOrEmail(credentials.username);
     // Unknown identifiers lock like real users, so that a 429 does not reveal which accounts exist.
     const subject = user?.id ?? `unknown:${credentials.username.toLowerCase()}`;
-    const lockedUntil = await this.lockouts.lockedUntil(clientAddress, subject);
-    if (lockedUntil > 0) throw this.lockedOut(lockedUntil);
-
-    // The hash is checked even without a user, so an unknown username answers as slowly as a wrong password.
-    const passwordMatches = await this.passwords.matches(user?.password_hash ?? null, credentials.password);
-    if (!user || !passwordMatches || user.status === 'invited') {
-      const lockStarts = await this.lockouts.recordFailure(clientAddress, subject);
-      if (lockStarts > 0) throw this.lockedOut(lockStarts);
-      throw new AppException(ErrorCode.Unauthorized, 'invalid username or password', undefined, {
-        'X-Account-Lockout': '0',
-      });
+    const ticket = await this.beginAttempt(clientAddress, subject);
+    try {
+      // The hash is checked even without a user, so an unknown username answers as slowly as a wrong password.
+      const passwordMatches = await this.passwords.matches(user?.password_hash ?? null, credentials.password);
+      if (!user || !passwordMatches || user.status === 'invited') {
+        const lockStarts = await ticket.failed();
+        if (lockStarts > 0) throw this.lockedOut(lockStarts);
+        throw new AppException(ErrorCode.Unauthorized, 'invalid username or password', undefined, {
+          'X-Account-Lockout': '0',
+        });
+      }
+      // With MFA the login succeeds only at the second step, which resets the failures then: resetting them here
+      // would let whoever knows the password guess codes without end, a few between password logins.
+      if (!user.mfa?.enabled) await ticket.succeeded();
+    } finally {
+      await ticket.release();
     }
-    // With MFA the login succeeds only at the second step, which resets the failures then: resetting them here would
-    // let whoever knows the password guess codes without end, a few between password logins.
-    if (!user.mfa?.enabled) await this.lockouts.reset(clientAddress, subject);
     // Told only to whoever knows the password, so it reveals nothing about which accounts exist.
     if (user.status === 'not-confirmed') throw AppException.forbidden('the account is not confirmed yet');
 
@@ -145,6 +147,26 @@ export class LoginService {
       mfa: user.mfa?.enabled ?? false,
       max_namespaces: user.max_namespaces,
     };
+  }
+
+  /**
+   * Takes the pair's one attempt slot (`LoginLockoutService.begin`), or answers 429: locked, or another attempt of
+   * the same pair is still being checked. Settle the ticket, and release it in a `finally`.
+   */
+  async beginAttempt(clientAddress: string, subject: string): Promise<LoginAttemptTicket> {
+    const gate = await this.lockouts.begin(clientAddress, subject);
+    if (gate.granted) return gate.ticket;
+    if (gate.reason === 'locked') throw this.lockedOut(gate.retryAt);
+    return this.busy(gate.retryAt);
+  }
+
+  private busy(retryAt: number): never {
+    throw new AppException(
+      ErrorCode.TooManyRequests,
+      'another login attempt for this account from your address is still being checked; try again in a second',
+      undefined,
+      { 'X-Account-Lockout': String(Math.ceil(retryAt / 1000)) },
+    );
   }
 
   /** 429 with ShellHub's `X-Account-Lockout`: when the lockout ends, in unix seconds. */

@@ -8,7 +8,7 @@ import { AppException } from '@fleetgate/errors';
 import { QueueProducer } from '@fleetgate/queue';
 import { Clock } from './clock';
 import { EmailThrottleService } from './email-throttle.service';
-import { LoginLockoutService } from './login-lockout.service';
+import type { LoginAttemptTicket } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
 import { PLATFORM_KEYS } from './platform-keys.module';
@@ -110,7 +110,6 @@ export class MfaService {
   constructor(
     private readonly users: UsersRepository,
     private readonly logins: LoginService,
-    private readonly lockouts: LoginLockoutService,
     private readonly state: MfaStateRepository,
     private readonly queue: QueueProducer,
     private readonly clock: Clock,
@@ -164,19 +163,20 @@ export class MfaService {
   async authenticate(request: MfaAuthRequest, clientAddress: string): Promise<LoginResponse> {
     const userId = await this.state.ownerOfToken(request.token);
     if (!userId) throw AppException.unauthorized('invalid or expired MFA token');
-    await this.ensureNotLocked(clientAddress, userId);
-    const user = await this.users.findById(userId);
-    if (!user?.mfa?.enabled || user.status !== 'confirmed') {
-      throw AppException.unauthorized('invalid or expired MFA token');
-    }
-    if (!(await this.verifyTotp(user.id, this.secrets.open(user.mfa.secret), request.code))) {
-      return this.refuse(clientAddress, user.id, this.invalidCode());
-    }
-    // Single use: of two requests racing with one token, only the one that removes it logs in.
-    if (!(await this.state.takeToken(request.token)))
-      throw AppException.unauthorized('invalid or expired MFA token');
-    await this.lockouts.reset(clientAddress, user.id);
-    return this.logins.loginResponseFor(user);
+    return this.attempt(clientAddress, userId, async (ticket) => {
+      const user = await this.users.findById(userId);
+      if (!user?.mfa?.enabled || user.status !== 'confirmed') {
+        throw AppException.unauthorized('invalid or expired MFA token');
+      }
+      if (!(await this.verifyTotp(user.id, this.secrets.open(user.mfa.secret), request.code))) {
+        return this.refuse(ticket, this.invalidCode());
+      }
+      // Single use: of two requests racing with one token, only the one that removes it logs in.
+      if (!(await this.state.takeToken(request.token)))
+        throw AppException.unauthorized('invalid or expired MFA token');
+      await ticket.succeeded();
+      return this.logins.loginResponseFor(user);
+    });
   }
 
   /**
@@ -186,20 +186,21 @@ export class MfaService {
   async recover(request: MfaRecoverRequest, clientAddress: string): Promise<MfaRecoveryLogin> {
     const user = await this.users.findByUsernameOrEmail(request.identifier);
     const subject = user?.id ?? `unknown:${request.identifier.toLowerCase()}`;
-    await this.ensureNotLocked(clientAddress, subject);
-    const hash = hashRecoveryCode(request.recovery_code);
-    const windowEndsAt = this.clock.now() + RECOVERY_CACHE_TTL_SECONDS * 1000;
-    const stored =
-      user?.status === 'confirmed' && user.mfa?.enabled && user.mfa.recovery_codes.includes(hash);
-    if (!user || !stored || !(await this.state.claimRecoveryForLogin(user.id, hash, windowEndsAt))) {
-      return this.refuse(clientAddress, subject, this.invalidCode('invalid recovery code'));
-    }
-    const updated = await this.users.updateById(user.id, { $pull: { 'mfa.recovery_codes': hash } });
-    await this.lockouts.reset(clientAddress, user.id);
-    return {
-      login: await this.logins.loginResponseFor(updated ?? user),
-      expiresAt: Math.floor(windowEndsAt / 1000),
-    };
+    return this.attempt(clientAddress, subject, async (ticket) => {
+      const hash = hashRecoveryCode(request.recovery_code);
+      const windowEndsAt = this.clock.now() + RECOVERY_CACHE_TTL_SECONDS * 1000;
+      const stored =
+        user?.status === 'confirmed' && user.mfa?.enabled && user.mfa.recovery_codes.includes(hash);
+      if (!user || !stored || !(await this.state.claimRecoveryForLogin(user.id, hash, windowEndsAt))) {
+        return this.refuse(ticket, this.invalidCode('invalid recovery code'));
+      }
+      const updated = await this.users.updateById(user.id, { $pull: { 'mfa.recovery_codes': hash } });
+      await ticket.succeeded();
+      return {
+        login: await this.logins.loginResponseFor(updated ?? user),
+        expiresAt: Math.floor(windowEndsAt / 1000),
+      };
+    });
   }
 
   /** Turns MFA off with a current code, an unused recovery code, or the one a recovery login used minutes ago. */
@@ -213,18 +214,19 @@ export class MfaService {
       });
     }
     const user = await this.confirmedUser(userId);
-    if (!user.mfa?.enabled) throw AppException.validation('MFA is not enabled');
-    await this.ensureNotLocked(clientAddress, user.id);
-
-    let proved = request.code ? await this.verifyTotp(user.id, this.secrets.open(user.mfa.secret), request.code) : false;
-    if (!proved && request.recovery_code) {
-      const hash = hashRecoveryCode(request.recovery_code);
-      const stillStored = user.mfa.recovery_codes.includes(hash);
-      proved = await this.state.spendRecoveryForDisable(user.id, hash, stillStored, this.clock.now());
-    }
-    if (!proved) return this.refuse(clientAddress, user.id, AppException.forbidden('invalid code'));
-    await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
-    await this.lockouts.reset(clientAddress, user.id);
+    const mfa = user.mfa;
+    if (!mfa?.enabled) throw AppException.validation('MFA is not enabled');
+    await this.attempt(clientAddress, user.id, async (ticket) => {
+      let proved = request.code ? await this.verifyTotp(user.id, this.secrets.open(mfa.secret), request.code) : false;
+      if (!proved && request.recovery_code) {
+        const hash = hashRecoveryCode(request.recovery_code);
+        const stillStored = mfa.recovery_codes.includes(hash);
+        proved = await this.state.spendRecoveryForDisable(user.id, hash, stillStored, this.clock.now());
+      }
+      if (!proved) return this.refuse(ticket, AppException.forbidden('invalid code'));
+      await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
+      await ticket.succeeded();
+    });
   }
 
   /**
@@ -253,25 +255,26 @@ export class MfaService {
 
   /** Turns MFA off with both e-mailed codes and logs the user in. */
   async reset(userId: string, request: MfaResetRequest, clientAddress: string): Promise<LoginResponse> {
-    await this.ensureNotLocked(clientAddress, userId);
-    const [user, codes] = await Promise.all([this.users.findById(userId), this.state.resetCodesOf(userId)]);
-    const valid =
-      !!user &&
-      !!codes &&
-      user.status === 'confirmed' &&
-      !!user.mfa?.enabled &&
-      // Both are compared whatever the first answers, so timing does not tell which code was wrong.
-      [
-        sameHash(codes.main, hashResetCode(user.id, request.main_email_code)),
-        sameHash(codes.recovery, hashResetCode(user.id, request.recovery_email_code)),
-      ].every(Boolean);
-    if (!user || !valid) return this.refuse(clientAddress, userId, this.invalidCode('invalid reset codes'));
-    if (!(await this.state.takeResetCodes(user.id))) throw this.invalidCode('invalid reset codes');
-    // Every other session ends; the login answered here carries the new epoch.
-    const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
-    if (!updated) throw this.invalidCode('invalid reset codes');
-    await this.lockouts.reset(clientAddress, user.id);
-    return this.logins.loginResponseFor(updated);
+    return this.attempt(clientAddress, userId, async (ticket) => {
+      const [user, codes] = await Promise.all([this.users.findById(userId), this.state.resetCodesOf(userId)]);
+      const valid =
+        !!user &&
+        !!codes &&
+        user.status === 'confirmed' &&
+        !!user.mfa?.enabled &&
+        // Both are compared whatever the first answers, so timing does not tell which code was wrong.
+        [
+          sameHash(codes.main, hashResetCode(user.id, request.main_email_code)),
+          sameHash(codes.recovery, hashResetCode(user.id, request.recovery_email_code)),
+        ].every(Boolean);
+      if (!user || !valid) return this.refuse(ticket, this.invalidCode('invalid reset codes'));
+      if (!(await this.state.takeResetCodes(user.id))) throw this.invalidCode('invalid reset codes');
+      // Every other session ends; the login answered here carries the new epoch.
+      const updated = await this.users.updateById(user.id, { $unset: { mfa: 1 }, $inc: END_EVERY_SESSION });
+      if (!updated) throw this.invalidCode('invalid reset codes');
+      await ticket.succeeded();
+      return this.logins.loginResponseFor(updated);
+    });
   }
 
   /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for that secret. */
@@ -297,14 +300,22 @@ export class MfaService {
     return user;
   }
 
-  private async ensureNotLocked(clientAddress: string, subject: string): Promise<void> {
-    const lockedUntil = await this.lockouts.lockedUntil(clientAddress, subject);
-    if (lockedUntil > 0) throw this.logins.lockedOut(lockedUntil);
+  /**
+   * Runs one code check as a login attempt of (client address, subject): refused while locked or while another
+   * check of the pair runs, so concurrent guesses are counted one at a time (`LoginLockoutService.begin`).
+   */
+  private async attempt<T>(clientAddress: string, subject: string, check: (ticket: LoginAttemptTicket) => Promise<T>): Promise<T> {
+    const ticket = await this.logins.beginAttempt(clientAddress, subject);
+    try {
+      return await check(ticket);
+    } finally {
+      await ticket.release();
+    }
   }
 
   /** Counts a failed code like a failed password, answering 429 once that locks the pair. */
-  private async refuse(clientAddress: string, subject: string, error: AppException): Promise<never> {
-    const lockStarts = await this.lockouts.recordFailure(clientAddress, subject);
+  private async refuse(ticket: LoginAttemptTicket, error: AppException): Promise<never> {
+    const lockStarts = await ticket.failed();
     if (lockStarts > 0) throw this.logins.lockedOut(lockStarts);
     throw error;
   }

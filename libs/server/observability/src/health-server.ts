@@ -18,8 +18,14 @@ export async function startHealthServer(
   report: () => Promise<HealthReport>,
   /** WebSocket upgrades on the same listener (the gateway's agent tunnels); refused when absent. */
   onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  /** Counters served as JSON on `GET /metrics` (the gateway's sessions and streams); 404 when absent. */
+  metrics?: () => Record<string, number>,
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
+    if (metrics && request.method === 'GET' && request.url === '/metrics') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metrics()));
+      return;
+    }
     if (request.method !== 'GET' || (request.url !== '/healthz' && request.url !== '/healthcheck')) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found","message":"not found"}');
       return;

@@ -32,9 +32,14 @@ describe('publicKeyAllows', () => {
     ).toBe(false);
   });
 
-  it('allows any device when the filter names neither hostname nor tags', () => {
-    expect(publicKeyAllows({ username: '', filter: { tags: [] } }, 'pi', kitchenPi)).toBe(true);
+  it('allows any device with an empty hostname pattern', () => {
     expect(publicKeyAllows({ username: '', filter: { hostname: '' } }, 'pi', kitchenPi)).toBe(true);
+  });
+
+  it('allows no device once a tag filter has no tag left (revocation fails closed)', () => {
+    expect(publicKeyAllows({ username: '', filter: { tags: [] } }, 'pi', kitchenPi)).toBe(false);
+    expect(publicKeyAllows({ username: '', filter: { tags: [] } }, 'pi', { name: 'bare', tags: [] })).toBe(false);
+    expect(publicKeyAllows({ username: '', filter: {} }, 'pi', kitchenPi)).toBe(false);
   });
 
   it('requires both rules', () => {

@@ -5,7 +5,10 @@ import { patternMatches } from '@fleetgate/patterns';
  * Whether a registered public key lets `sshUsername` into `device` (ShellHub's key evaluation): the username rule
  * AND the filter rule. Patterns are unanchored, as Go's `regexp.MatchString` is: `root` also matches `notroot`.
  * - username: empty matches anyone, else the pattern must match the login name;
- * - filter: a hostname pattern must match the device's name, else the device must carry one of the tags, else any.
+ * - filter: a hostname pattern must match the device's name, else the device must carry one of the tags.
+ * A filter without a hostname and without any tag matches no device. ShellHub reads it as "any device", but that is
+ * what removing the last tag of a tag-scoped key leaves behind (docs/adr/0004-empty-tag-filters.md): revoking a tag
+ * must take access away, never hand out access to the whole namespace.
  */
 export function publicKeyAllows(
   key: Pick<PublicKeyDocument, 'username' | 'filter'>,
@@ -23,7 +26,6 @@ function deviceAllowed(
   filter: PublicKeyDocument['filter'],
   device: { name: string; tags: string[] },
 ): boolean {
-  if (filter.hostname) return patternMatches(filter.hostname, device.name);
-  if (filter.tags && filter.tags.length > 0) return filter.tags.some((tag) => device.tags.includes(tag));
-  return true;
+  if (filter.hostname !== undefined) return patternMatches(filter.hostname, device.name);
+  return (filter.tags ?? []).some((tag) => device.tags.includes(tag));
 }

@@ -105,7 +105,10 @@ function validFilter(filter: PublicKeyCreateRequest['filter']): PublicKeyFilter 
     assertPattern(hostname, 'filter.hostname');
     return { hostname };
   }
-  return { tags: [...new Set(tags)] };
+  const distinct = [...new Set(tags)];
+  // An empty tag list would match no device (docs/adr/0004-empty-tag-filters.md); say so rather than store a dead key.
+  if (distinct.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
+  return { tags: distinct };
 }
 
 /** Refuses at write time any pattern RE2 cannot compile (the evaluation engine); empty means "anything". */

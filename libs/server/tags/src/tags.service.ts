@@ -51,9 +51,18 @@ export class TagsService {
     await this.everywhere(scope, from, { $pull: { tags: from } }, { $pull: { 'filter.tags': from } });
   }
 
+  /**
+   * Deletes a tag everywhere. A public key or firewall rule left without any tag keeps its empty filter, which
+   * matches no device, and a rule is also turned inactive so that its list shows it (docs/adr/0004-empty-tag-filters.md).
+   */
   async delete(scope: TenantScope, tag: string): Promise<void> {
     if (!(await this.list(scope)).includes(tag)) throw AppException.notFound('tag');
     await this.everywhere(scope, tag, { $pull: { tags: tag } }, { $pull: { 'filter.tags': tag } });
+    await this.firewallRules.updateMany(
+      scope,
+      { 'filter.tags': { $size: 0 } } as ScopedFilter<FirewallRuleDocument>,
+      { $set: { active: false } } as ScopedUpdate<FirewallRuleDocument>,
+    );
   }
 
   /** Tag operations on a public key's or a firewall rule's device filter. */
@@ -77,9 +86,17 @@ export class TagsService {
     await this.updateFilter(scope, owner, { $set: { filter: { tags: distinct } } });
   }
 
+  /** Refuses to remove the last tag: a filter has 1 to 3 tags, as when it is written whole (PUT). */
   async removeFilterTag(scope: TenantScope, owner: FilterOwner, tag: string): Promise<void> {
     const filter = await this.filterOf(scope, owner);
-    if (!(filter.tags ?? []).includes(tag)) throw AppException.notFound('tag');
+    const tags = filter.tags ?? [];
+    if (!tags.includes(tag)) throw AppException.notFound('tag');
+    if (tags.length === 1) {
+      const what = owner.kind === 'public-key' ? 'public key' : 'firewall rule';
+      throw AppException.validation(
+        `${tag} is the last tag of this ${what}'s filter; a filter needs at least one tag: replace the filter (PUT) or delete the ${what}`,
+      );
+    }
     await this.updateFilter(scope, owner, { $pull: { 'filter.tags': tag } });
   }
 

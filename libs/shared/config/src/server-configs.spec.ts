@@ -41,4 +41,13 @@ describe('server configuration', () => {
     expect(() => loadWorkerConfig({ ...valid, WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
     expect(loadWorkerConfig(valid).concurrency).toBe(4);
   });
+
+  it('caps gateway authentication attempts (default 6) and locks gateway passwords like API logins', () => {
+    expect(loadSshConfig(valid)).toMatchObject({ access: { maxAuthAttempts: 6 }, loginLockout: { maxMinutes: 60 } });
+    expect(loadSshConfig({ ...valid, SSH_MAX_AUTH_ATTEMPTS: '3', MAX_LOCKOUT_MINUTES: '0' })).toMatchObject({
+      access: { maxAuthAttempts: 3 },
+      loginLockout: { maxMinutes: 0 },
+    });
+    expect(() => loadSshConfig({ ...valid, SSH_MAX_AUTH_ATTEMPTS: '0' })).toThrow(/SSH_MAX_AUTH_ATTEMPTS/);
+  });
 });

@@ -129,6 +129,10 @@ export const sshConfigSchema = z
      * SQLite backend each device costs a few milliseconds of database time.
      */
     LAST_SEEN_WRITE_SECONDS: z.coerce.number().positive().max(3600).default(300),
+    /** Failed authentication requests one SSH connection may make before the gateway closes it (OpenSSH's MaxAuthTries). */
+    SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+    /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
+    MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -147,6 +151,8 @@ export const sshConfigSchema = z
       refreshSeconds: env.PRESENCE_REFRESH_SECONDS,
       lastSeenSeconds: env.LAST_SEEN_WRITE_SECONDS,
     },
+    access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
+    loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
   }));
 
 export const workerConfigSchema = z

@@ -1,5 +1,5 @@
 import { loadApiConfig } from '@fleetgate/config';
-import { Clock } from '@fleetgate/identity';
+import { Clock, PasswordHashingService } from '@fleetgate/identity';
 import {
   bootHttpApp,
   createTestContext,
@@ -94,6 +94,53 @@ describe('login lockout per (client address, user)', () => {
     expect((await login(api, wrong)).status).toBe(401);
     expect((await login(api, wrong)).status).toBe(429);
     now += MINUTE;
+  });
+
+  it('checks a burst of concurrent wrong passwords one at a time, so none slips past the lock', async () => {
+    const owner = await newOwner(api);
+    const hashing = api.app.get(PasswordHashingService);
+    const checks = jest.spyOn(hashing, 'matches');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => login(api, { username: owner.username, password: 'not the password' })),
+      );
+      const statuses = answers.map((response) => response.status);
+      // Each check that ran was counted before the next could start: never more than the 3 that reach the lock.
+      expect(checks.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(checks.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(2);
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    } finally {
+      checks.mockRestore();
+    }
+    now += 20 * MINUTE;
+  });
+
+  it('refuses the right password sent in a burst of 39 wrong ones while they are being checked', async () => {
+    const owner = await newOwner(api);
+    const hashing = api.app.get(PasswordHashingService);
+    const realMatches = hashing.matches.bind(hashing);
+    // A slow hash, as on a loaded server: the whole burst arrives while the first guess is still being checked.
+    const checks = jest.spyOn(hashing, 'matches').mockImplementation(async (hash, password) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return realMatches(hash, password);
+    });
+    try {
+      const wrong = Array.from({ length: 39 }, () => login(api, { username: owner.username, password: 'not the password' }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const right = await login(api, { username: owner.username, password: owner.password });
+      const statuses = (await Promise.all(wrong)).map((response) => response.status);
+      expect(right.status).toBe(429);
+      expect(((await right.json()) as { message: string }).message).toMatch(/still being checked/);
+      // Without the one-at-a-time slot every one of the 40 was checked, and the right one got 200.
+      expect(checks.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(2);
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    } finally {
+      checks.mockRestore();
+    }
+    // Once the burst is over, the right password works: only one failure was ever counted.
+    expect((await login(api, { username: owner.username, password: owner.password })).status).toBe(200);
   });
 
   it('forgets failures once the counter expires (2 minutes after a failure before any lock)', async () => {

@@ -285,6 +285,32 @@ describe('MFA: generate, enable, login second step, recovery, disable and reset'
     expect((await mfaAuth(token, codeAt(user.credentials.secret, now))).status).toBe(200);
   });
 
+  it('checks a burst of concurrent codes one at a time, so the right code cannot ride on a burst of wrong ones', async () => {
+    const user = await newMfaUser();
+    const token = await mfaToken(user);
+    const wrong = String((Number(codeAt(user.credentials.secret, now)) + 500_000) % 1_000_000).padStart(6, '0');
+    const users = api.app.get(UsersRepository);
+    const realFindById = users.findById.bind(users);
+    // A slow database read inside the check, so the whole burst arrives while the first code is being checked.
+    const reads = jest.spyOn(users, 'findById').mockImplementation(async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return realFindById(id);
+    });
+    try {
+      const burst = Array.from({ length: 19 }, () => mfaAuth(token, wrong));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const right = await mfaAuth(token, codeAt(user.credentials.secret, now));
+      const statuses = (await Promise.all(burst)).map((response) => response.status);
+      // Without the one-at-a-time slot every code was checked before any failure was counted: the right one got 200.
+      expect(right.status).toBe(429);
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    } finally {
+      reads.mockRestore();
+    }
+    now += 20 * MINUTE;
+  });
+
   it('does not forget failed codes on a new password login, so codes cannot be guessed between logins', async () => {
     const user = await newMfaUser();
     const wrong = String((Number(codeAt(user.credentials.secret, now)) + 500_000) % 1_000_000).padStart(

@@ -87,6 +87,44 @@ describe('tags, device updates and stats', () => {
     expect(await readJson(await call(owner, 'GET', '/api/tags'))).toContain('blue');
   });
 
+  it('never leaves a key or rule open to every device when its last tag goes (docs/adr/0004-empty-tag-filters.md)', async () => {
+    const tenant = (await newOwner(api)) as TestMember;
+    await persist.device(context.connection, { tenant_id: tenant.tenantId, tags: ['lab'] });
+    const key = await readJson<{ fingerprint: string }>(
+      await call(tenant, 'POST', '/api/sshkeys/public-keys', {
+        data: Buffer.from(generateEd25519KeyPair().public).toString('base64'),
+        filter: { tags: ['lab'] },
+        name: 'lab key',
+        username: '.*',
+      }),
+    );
+    const allow = await readJson<{ id: string }>(
+      await call(tenant, 'POST', '/api/firewall/rules', {
+        action: 'allow', active: true, priority: 1, source_ip: '.*', username: '.*', filter: { tags: ['lab'] },
+      }),
+    );
+    const keyPath = `/api/sshkeys/public-keys/${key.fingerprint}`;
+    const rulePath = `/api/firewall/rules/${allow.id}`;
+
+    // Through their own routes the last tag cannot be removed: a filter has 1 to 3 tags.
+    const lastOfKey = await call(tenant, 'DELETE', `${keyPath}/tags/lab`);
+    expect(lastOfKey.status).toBe(400);
+    expect((await readJson<{ message: string }>(lastOfKey)).message).toMatch(/last tag/);
+    expect((await call(tenant, 'DELETE', `${rulePath}/tags/lab`)).status).toBe(400);
+    expect((await call(tenant, 'POST', '/api/sshkeys/public-keys', {
+      data: Buffer.from(generateEd25519KeyPair().public).toString('base64'), filter: { tags: [] }, name: 'empty', username: '',
+    })).status).toBe(400);
+    expect((await call(tenant, 'POST', '/api/firewall/rules', {
+      action: 'allow', active: true, priority: 2, source_ip: '.*', username: '.*', filter: { tags: [] },
+    })).status).toBe(400);
+
+    // Deleting the tag from the namespace leaves empty filters, which match no device; the rule also turns inactive.
+    expect((await call(tenant, 'DELETE', '/api/tags/lab')).status).toBe(200);
+    expect(await readJson(await call(tenant, 'GET', rulePath))).toMatchObject({ active: false, filter: { tags: [] } });
+    const stored = await context.connection.model(PUBLIC_KEY_MODEL).findOne({ tenant_id: tenant.tenantId }).lean();
+    expect((stored as { filter: unknown } | null)?.filter).toEqual({ tags: [] });
+  });
+
   it('renames a device (unique in the namespace), switches its public URL, deletes it; operators may not delete', async () => {
     const { uid } = await persist.device(context.connection, { tenant_id: owner.tenantId, name: 'old-name' });
     await persist.device(context.connection, { tenant_id: owner.tenantId, name: 'taken' });
