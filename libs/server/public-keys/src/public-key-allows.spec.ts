@@ -1,3 +1,4 @@
+import type { PublicKeyFilter } from '@fleetgate/data-access';
 import { publicKeyAllows } from './public-key-allows';
 
 const kitchenPi = { name: 'kitchen-pi', tags: ['kitchen', 'sensors'] };
@@ -39,7 +40,9 @@ describe('publicKeyAllows', () => {
   it('allows no device once a tag filter has no tag left (revocation fails closed)', () => {
     expect(publicKeyAllows({ username: '', filter: { tags: [] } }, 'pi', kitchenPi)).toBe(false);
     expect(publicKeyAllows({ username: '', filter: { tags: [] } }, 'pi', { name: 'bare', tags: [] })).toBe(false);
-    expect(publicKeyAllows({ username: '', filter: {} }, 'pi', kitchenPi)).toBe(false);
+    // A stored document with neither field (written before validation, or by hand) must not open anything either.
+    const neither = {} as unknown as PublicKeyFilter;
+    expect(publicKeyAllows({ username: '', filter: neither }, 'pi', kitchenPi)).toBe(false);
   });
 
   it('requires both rules', () => {
