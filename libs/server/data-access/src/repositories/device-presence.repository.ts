@@ -12,6 +12,13 @@ export interface PresenceUpdate {
   online?: boolean;
 }
 
+/**
+ * FerretDB 1.24 never answers an update command carrying more statements than its connection pool holds (about 100
+ * on SQLite), and then stops answering everybody (issue 18). A reconnect storm queues hundreds of presence changes
+ * between two flushes, so they go out in commands of at most this many.
+ */
+const MAX_STATEMENTS_PER_COMMAND = 50;
+
 /** Online state and last_seen, written by the gateway in batches: one bulk write for many devices. */
 @Injectable()
 export class DevicePresenceRepository {
@@ -25,6 +32,8 @@ export class DevicePresenceRepository {
         update: { $set: { last_seen: update.lastSeen, ...(update.online === undefined ? {} : { online: update.online }) } },
       },
     }));
-    await this.model.bulkWrite(operations, { ordered: false });
+    for (let start = 0; start < operations.length; start += MAX_STATEMENTS_PER_COMMAND) {
+      await this.model.bulkWrite(operations.slice(start, start + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
+    }
   }
 }
