@@ -56,7 +56,7 @@ export async function registerDevice(
     public_key: request.publicKeyPem,
     tenant_id: request.tenantId,
   };
-  const timestamp = String(Math.floor(now() / 1000));
+  const timestamp = String(Math.floor(now()));
   const signature = signRegistration(request.privateKeyPem, body, timestamp);
   const response = await fetchImplementation(`${serverAddress}/api/devices/auth`, {
     method: 'POST',

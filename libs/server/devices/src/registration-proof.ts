@@ -15,7 +15,7 @@ export interface RegistrationProofHeaders {
 export interface RegistrationProof {
   signature: Buffer;
   timestamp: string;
-  signedAtSeconds: number;
+  signedAtMs: number;
 }
 
 /** Null when the agent sent neither header (an unsigned, ShellHub-style registration); a 400 when it sent half. */
@@ -24,16 +24,16 @@ export function parseRegistrationProof(headers: RegistrationProofHeaders): Regis
   if (signature === undefined && timestamp === undefined) return null;
   if (signature === undefined || timestamp === undefined)
     throw AppException.validation('X-Fleetgate-Signature and X-Fleetgate-Timestamp go together: send both or neither');
-  if (!/^\d{1,12}$/.test(timestamp))
-    throw AppException.validation('X-Fleetgate-Timestamp must be the signing time in whole Unix seconds');
+  if (!/^\d{1,15}$/.test(timestamp))
+    throw AppException.validation('X-Fleetgate-Timestamp must be the signing time in Unix milliseconds');
   if (!/^[A-Za-z0-9+/]{16,1400}={0,2}$/.test(signature))
     throw AppException.validation('X-Fleetgate-Signature must be a base64 signature');
-  return { signature: Buffer.from(signature, 'base64'), timestamp, signedAtSeconds: Number(timestamp) };
+  return { signature: Buffer.from(signature, 'base64'), timestamp, signedAtMs: Number(timestamp) };
 }
 
 /** True when the signature was made within the window around `nowMs`. */
 export function isFresh(proof: RegistrationProof, nowMs: number): boolean {
-  return Math.abs(nowMs / 1000 - proof.signedAtSeconds) <= DEVICE_AUTH_SIGNATURE_WINDOW_SECONDS;
+  return Math.abs(nowMs - proof.signedAtMs) <= DEVICE_AUTH_SIGNATURE_WINDOW_SECONDS * 1000;
 }
 
 /** Verifies the proof against a PEM public key; any key that cannot be read, or a wrong signature, is false. */

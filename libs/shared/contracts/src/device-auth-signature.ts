@@ -6,7 +6,11 @@ import type { DeviceInfo } from './device-info';
  * is not enough to take over its uid, token and tunnel. See docs/device-registration.md.
  */
 export const DEVICE_AUTH_SIGNATURE_HEADER = 'x-fleetgate-signature';
-/** Unix time in whole seconds at which the agent signed; the server refuses signatures outside its window. */
+/**
+ * Unix time in milliseconds at which the agent signed; the server refuses signatures outside its window. Milliseconds,
+ * not seconds: RSA PKCS#1 v1.5 signatures are deterministic, so two registrations of one device within the same
+ * second would carry the same signature and the second would be refused as a replay.
+ */
 export const DEVICE_AUTH_TIMESTAMP_HEADER = 'x-fleetgate-timestamp';
 /** How far a signature's timestamp may be from the server's clock, either way. */
 export const DEVICE_AUTH_SIGNATURE_WINDOW_SECONDS = 300;

@@ -28,7 +28,7 @@ const signatureHeader = {
 const timestampHeader = {
   name: 'X-Fleetgate-Timestamp',
   required: false,
-  description: 'Unix time in seconds at which the signature was made; refused beyond 5 minutes either way.',
+  description: 'Unix time in milliseconds at which the signature was made; refused beyond 5 minutes either way.',
 };
 const refusedDescription = {
   description:

@@ -38,7 +38,7 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
     });
   /** The proof headers the agent sends: its private key's signature of the registration and the time. */
   const signedBy = (privateKey: string, body: DeviceAuthSignedFields, at = Date.now()) => {
-    const timestamp = String(Math.floor(at / 1000));
+    const timestamp = String(Math.floor(at));
     const signature = sign('sha256', Buffer.from(deviceAuthSigningMessage(body, timestamp)), privateKey);
     return { 'X-Fleetgate-Signature': signature.toString('base64'), 'X-Fleetgate-Timestamp': timestamp };
   };
@@ -171,12 +171,15 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
       const replayed = await register(victim, '/api/devices/auth', genuine);
       expect(replayed.status).toBe(401);
       expect(await readJson<{ message: string }>(replayed)).toMatchObject({ message: expect.stringMatching(/already used/) });
+      // A new signature a moment later is a new registration, even within the same second.
+      const again = signedBy(keys.privateKey, victim, Number(genuine['X-Fleetgate-Timestamp']) + 1);
+      expect((await register(victim, '/api/devices/auth', again)).status).toBe(200);
     });
 
     it.each([
       ['a signature without its timestamp', { 'X-Fleetgate-Signature': 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=' }, /go together/],
-      ['a timestamp that is not Unix seconds', { 'X-Fleetgate-Signature': 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'X-Fleetgate-Timestamp': 'yesterday' }, /Unix seconds/],
-      ['a signature that is not base64', { 'X-Fleetgate-Signature': 'not base64!', 'X-Fleetgate-Timestamp': '1700000000' }, /base64/],
+      ['a timestamp that is not Unix milliseconds', { 'X-Fleetgate-Signature': 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'X-Fleetgate-Timestamp': 'yesterday' }, /Unix milliseconds/],
+      ['a signature that is not base64', { 'X-Fleetgate-Signature': 'not base64!', 'X-Fleetgate-Timestamp': '1700000000000' }, /base64/],
     ])('answers %s with a 400 naming the problem', async (_case, headers, problem) => {
       const response = await register(victim, '/api/devices/auth', headers);
       expect(response.status).toBe(400);
