@@ -23,7 +23,7 @@ export interface AgentRunnerOptions {
   createSessionServer?: (options: Omit<DeviceSshServerOptions, 'sftpServerPath'>) => SessionServer;
   /** How the API is called; global fetch unless given (fleet simulations share, count or slow it). */
   fetch?: Fetch;
-  /** Reconnect delays; full jitter from 0 to 5 s, doubling to 60 s, unless given. */
+  /** Reconnect delays; full jitter from 0 to 5 s, doubling to 30 s, unless given. */
   backoff?: Backoff;
   /** Told each time the tunnel comes up or goes down (fleet simulations and tests watch it). */
   onTunnelState?: (state: 'up' | 'down') => void;

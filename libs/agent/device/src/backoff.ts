@@ -1,6 +1,8 @@
 /** The default first step: the first retry after a lost tunnel lands anywhere in the next 5 s. */
 export const DEFAULT_BACKOFF_BASE_MS = 5_000;
-export const DEFAULT_BACKOFF_CAP_MS = 60_000;
+// 30 s: once the gateway is back, no agent waits longer than this; 10,000 agents retrying at this pace cost the
+// gateway a few hundred refused connections a second while it is down.
+export const DEFAULT_BACKOFF_CAP_MS = 30_000;
 
 /**
  * Reconnect delays: exponential and capped, with full jitter (each delay uniform between 0 and the step), so that
