@@ -11,6 +11,8 @@ export interface Platform {
   namespace: string;
   token: string;
   processes: AppProcess[];
+  /** Stops the gateway process (SIGKILL by default: a crash) and starts it again on the same ports and keys. */
+  restartGateway(signal?: NodeJS.Signals): Promise<void>;
   /** Calls the API as the namespace owner. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   stop(): Promise<void>;
@@ -44,17 +46,15 @@ export async function startPlatform(
   const tenantId = String(JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenant_id ?? JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenantId);
 
   const api = await startNodeApp('api', apiEnv, { url: `http://127.0.0.1:${apiPort}/healthcheck` });
-  const ssh = await startNodeApp(
-    'ssh',
-    serverEnvironment(context, {
-      ...shared,
-      SSH_PORT: String(sshPort),
-      SSH_HTTP_PORT: String(tunnelPort),
-      SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
-      ...gatewayEnvironment,
-    }),
-    { url: `http://127.0.0.1:${tunnelPort}/healthz` },
-  );
+  const sshEnv = serverEnvironment(context, {
+    ...shared,
+    SSH_PORT: String(sshPort),
+    SSH_HTTP_PORT: String(tunnelPort),
+    SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
+    ...gatewayEnvironment,
+  });
+  const startGateway = () => startNodeApp('ssh', sshEnv, { url: `http://127.0.0.1:${tunnelPort}/healthz` });
+  const ssh = await startGateway();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const login = await fetch(`${apiUrl}/api/login`, {
     method: 'POST',
@@ -73,6 +73,11 @@ export async function startPlatform(
     namespace,
     token,
     processes,
+    async restartGateway(signal: NodeJS.Signals = 'SIGKILL') {
+      const index = processes.findIndex((process) => process.name === 'ssh');
+      await processes[index].stop(signal);
+      processes[index] = await startGateway();
+    },
     async api<T>(method: string, path: string, body?: unknown) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,
