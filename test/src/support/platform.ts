@@ -13,8 +13,11 @@ export interface Platform {
   processes: AppProcess[];
   /** The gateway process now running (replaced by `restartGateway`). */
   gateway: AppProcess;
-  /** Starts the gateway again with the same settings and ports, after it stopped or was killed. */
-  restartGateway(): Promise<AppProcess>;
+  /**
+   * Starts the gateway again on the same ports and keys. A gateway still running is stopped first with `signal`
+   * (SIGKILL by default: a crash); one already stopped is simply started again.
+   */
+  restartGateway(signal?: NodeJS.Signals): Promise<AppProcess>;
   /** Calls the API as the namespace owner. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   stop(): Promise<void>;
@@ -48,18 +51,14 @@ export async function startPlatform(
   const tenantId = String(JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenant_id ?? JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}').tenantId);
 
   const api = await startNodeApp('api', apiEnv, { url: `http://127.0.0.1:${apiPort}/healthcheck` });
-  const startGateway = () =>
-    startNodeApp(
-      'ssh',
-      serverEnvironment(context, {
-        ...shared,
-        SSH_PORT: String(sshPort),
-        SSH_HTTP_PORT: String(tunnelPort),
-        SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
-        ...gatewayEnvironment,
-      }),
-      { url: `http://127.0.0.1:${tunnelPort}/healthz` },
-    );
+  const sshEnv = serverEnvironment(context, {
+    ...shared,
+    SSH_PORT: String(sshPort),
+    SSH_HTTP_PORT: String(tunnelPort),
+    SSH_HOST_KEY_DIR: join(scratch, 'hostkeys'),
+    ...gatewayEnvironment,
+  });
+  const startGateway = () => startNodeApp('ssh', sshEnv, { url: `http://127.0.0.1:${tunnelPort}/healthz` });
   const ssh = await startGateway();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const login = await fetch(`${apiUrl}/api/login`, {
@@ -80,7 +79,8 @@ export async function startPlatform(
     token,
     processes,
     gateway: ssh,
-    async restartGateway() {
+    async restartGateway(signal: NodeJS.Signals = 'SIGKILL') {
+      await platform.gateway.stop(signal);
       const restarted = await startGateway();
       processes[processes.indexOf(platform.gateway)] = restarted;
       platform.gateway = restarted;

@@ -20,11 +20,17 @@ const rsaPair = () =>
  * A stand-in for the Docker engine's exec API that runs the command in a local `sh` without a terminal and answers
  * its exit code: enough to check the SSH side of a container session (the real engine cannot run here).
  */
+let failNextExec: Error | null = null;
+
 function localExecutor(
   calls: Array<{ Cmd: string[]; User: string; Env: string[]; Tty: boolean }>,
 ): ContainerExecutor {
   return {
     async exec(options) {
+      const failure = failNextExec;
+      failNextExec = null;
+      // What the engine answers when the exec cannot be created (the container stopped, the image has no shell).
+      if (failure) throw failure;
       calls.push({ Cmd: options.Cmd, User: options.User, Env: options.Env, Tty: options.Tty });
       const env = Object.fromEntries(options.Env.map((entry) => entry.split(/=(.*)/s).slice(0, 2)));
       const child = spawn(options.Cmd[0], options.Cmd.slice(1), {
@@ -103,6 +109,28 @@ describe('ContainerSshServer', () => {
       Tty: false,
       Cmd: ['/bin/sh', '-c', 'echo "$FLEETGATE_DEVICE says hi"; exit 3'],
     });
+  });
+
+  const exitStatusOf = (client: Client, command: string) =>
+    new Promise<{ stderr: string; code: number }>((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) return reject(error);
+        let stderr = '';
+        let code = -1;
+        channel.on('data', () => undefined);
+        channel.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+        channel.on('exit', (exitCode: number) => (code = exitCode));
+        channel.on('close', () => resolve({ stderr, code }));
+      });
+    });
+
+  it('ends a session whose program could not start with the POSIX status: 127 not found, 126 could not run', async () => {
+    const client = await connect('app', login('app', 'publickey'));
+    failNextExec = new Error('OCI runtime exec failed: exec: "/bin/sh": stat /bin/sh: no such file or directory');
+    expect(await exitStatusOf(client, 'true')).toEqual({ code: 127, stderr: expect.stringMatching(/no such file/) });
+    failNextExec = new Error('container 1234 is not running');
+    expect(await exitStatusOf(client, 'true')).toEqual({ code: 126, stderr: expect.stringMatching(/not running/) });
+    client.end();
   });
 
   it('refuses password logins, assertions for another device and a reused assertion', async () => {

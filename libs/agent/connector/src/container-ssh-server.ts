@@ -1,8 +1,16 @@
 import type { Duplex, Writable } from 'node:stream';
-import { type AuthContext, type Connection, Server, type ServerChannel, type Session } from 'ssh2';
-import { acceptsClientVariable, AssertionGate } from '@fleetgate/agent-ssh-server';
+import type { ServerChannel } from 'ssh2';
+import {
+  type AdmittedLogin,
+  finishChannel,
+  GatewaySessionServer,
+  type GatewaySessionServerOptions,
+  type ProgramRequest,
+  type PtySize,
+  type RunningProgram,
+  type SessionState,
+} from '@fleetgate/agent-ssh-server';
 import type { SessionServer } from '@fleetgate/agent-device';
-import type { Logger } from '@fleetgate/logging';
 
 /** The part of a Docker exec instance (dockerode's `Exec`) a session uses. */
 export interface ExecInstance {
@@ -27,12 +35,7 @@ export interface ContainerExecutor {
 /** Splits Docker's multiplexed stdout/stderr stream of a session without a terminal (docker-modem's demuxStream). */
 export type StreamDemultiplexer = (stream: Duplex, stdout: Writable, stderr: Writable) => void;
 
-export interface ContainerSshServerOptions {
-  hostKeyPem: string;
-  deviceUid: () => string;
-  deviceName: () => string;
-  assertionKey: () => string | null;
-  logger: Logger;
+export interface ContainerSshServerOptions extends GatewaySessionServerOptions {
   container: ContainerExecutor;
   demultiplex: StreamDemultiplexer;
 }
@@ -45,89 +48,30 @@ const LOGIN_SHELL = 'if command -v bash >/dev/null 2>&1; then exec bash -l; else
  * is a `docker exec` in the container as the requested user. Password logins are refused: the container's
  * /etc/shadow is not read (a person reaches containers with a public key); port forwarding and SFTP are not served.
  */
-export class ContainerSshServer implements SessionServer {
-  private readonly server: Server;
-  private readonly gate: AssertionGate;
-
-  constructor(private readonly options: ContainerSshServerOptions) {
-    this.gate = new AssertionGate(options.deviceUid, options.assertionKey);
-    this.server = new Server({ hostKeys: [options.hostKeyPem], ident: 'Fleetgate-connector' }, (client) =>
-      this.accept(client),
-    );
+export class ContainerSshServer extends GatewaySessionServer<string> implements SessionServer {
+  constructor(private readonly containerOptions: ContainerSshServerOptions) {
+    super(containerOptions, 'Fleetgate-connector');
   }
 
-  serve(stream: Duplex): void {
-    this.server.injectSocket(stream as never);
-  }
-
-  private accept(client: Connection): void {
-    let user: string | null = null;
-    client.on('error', (error) =>
-      this.options.logger.debug({ err: error.message }, 'gateway connection error'),
-    );
-    client.on('authentication', (context: AuthContext) => {
-      user = this.authenticate(context);
-      if (user) context.accept();
-      else context.reject(['password']);
-    });
-    client.on('ready', () => {
-      if (!user) return client.end();
-      const login = user;
-      client.on('session', (acceptSession) => this.handleSession(acceptSession(), login));
-    });
-  }
-
-  private authenticate(context: AuthContext): string | null {
-    if (context.method !== 'password') return null;
-    const admitted = this.gate.admit(context.username, context.password);
-    if (!admitted) return null;
+  protected async admit(username: string, admitted: AdmittedLogin): Promise<string | null> {
     if (admitted.assertion.method === 'password') {
       this.options.logger.info(
-        { event: 'login-refused', user: context.username },
+        { event: 'login-refused', user: username },
         'containers accept public-key logins only',
       );
       return null;
     }
-    this.options.logger.info(
-      { event: 'login', user: context.username, session: admitted.assertion.session },
-      'session opened',
-    );
-    return context.username;
+    return username;
   }
 
-  private handleSession(session: Session, user: string): void {
-    const variables: Record<string, string> = {};
-    let terminal: { term: string; cols: number; rows: number } | null = null;
-    let resize: ((cols: number, rows: number) => void) | null = null;
-
-    session.on('pty', (accept, _reject, info) => {
-      terminal = { term: info.term || 'xterm', cols: info.cols || 80, rows: info.rows || 24 };
-      accept?.();
-    });
-    session.on('window-change', (accept, _reject, info) => {
-      if (terminal) Object.assign(terminal, { cols: info.cols, rows: info.rows });
-      resize?.(info.cols, info.rows);
-      accept?.();
-    });
-    session.on('env', (accept, reject, info) => {
-      if (!acceptsClientVariable(info.key)) return reject?.();
-      variables[info.key] = info.val;
-      accept?.();
-    });
-    session.on('subsystem', (_accept, reject) => reject());
-
-    const run = (channel: ServerChannel, command: string) => {
-      const environment = {
-        ...variables,
-        FLEETGATE_DEVICE: this.options.deviceName(),
-        ...(terminal ? { TERM: terminal.term } : {}),
-      };
-      this.execute(channel, user, ['/bin/sh', '-c', command], environment, terminal)
-        .then((resizer) => (resize = resizer))
-        .catch((error: unknown) => fail(channel, error, this.options.logger));
+  protected start(channel: ServerChannel, request: ProgramRequest, session: SessionState<string>): Promise<RunningProgram> {
+    const command = request.kind === 'exec' ? request.command : LOGIN_SHELL;
+    const environment = {
+      ...session.variables,
+      FLEETGATE_DEVICE: this.options.deviceName(),
+      ...(session.terminal ? { TERM: session.terminal.term } : {}),
     };
-    session.on('shell', (accept) => run(accept(), LOGIN_SHELL));
-    session.on('exec', (accept, _reject, info) => run(accept(), info.command));
+    return this.execute(channel, session.login, ['/bin/sh', '-c', command], environment, session.terminal?.size ?? null);
   }
 
   private async execute(
@@ -135,10 +79,10 @@ export class ContainerSshServer implements SessionServer {
     user: string,
     command: string[],
     environment: Record<string, string>,
-    terminal: { cols: number; rows: number } | null,
-  ): Promise<(cols: number, rows: number) => void> {
+    terminal: PtySize | null,
+  ): Promise<RunningProgram> {
     const tty = terminal !== null;
-    const exec = await this.options.container.exec({
+    const exec = await this.containerOptions.container.exec({
       Cmd: command,
       User: user,
       Env: Object.entries(environment).map(([name, value]) => `${name}=${value}`),
@@ -148,12 +92,11 @@ export class ContainerSshServer implements SessionServer {
       AttachStderr: true,
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: tty });
-    const resizeTo = (cols: number, rows: number) =>
-      void exec.resize({ h: rows, w: cols }).catch(() => undefined);
-    if (terminal) resizeTo(terminal.cols, terminal.rows);
+    const resizeTo = (size: PtySize) => void exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    if (terminal) resizeTo(terminal);
 
     if (tty) stream.pipe(channel, { end: false });
-    else this.options.demultiplex(stream, channel, channel.stderr);
+    else this.containerOptions.demultiplex(stream, channel, channel.stderr);
     channel.pipe(stream);
     stream.on('error', () => undefined);
     channel.on('close', () => stream.destroy());
@@ -164,23 +107,11 @@ export class ContainerSshServer implements SessionServer {
       finished = true;
       void exec
         .inspect()
-        .then(({ ExitCode }) => exitWith(channel, ExitCode ?? 0))
-        .catch(() => exitWith(channel, 255));
+        .then(({ ExitCode }) => finishChannel(channel, ExitCode ?? 0))
+        .catch(() => finishChannel(channel, 255));
     };
     stream.once('end', finish);
     stream.once('close', finish);
-    return resizeTo;
+    return { resize: resizeTo };
   }
-}
-
-function exitWith(channel: ServerChannel, code: number): void {
-  channel.exit(code);
-  channel.end();
-}
-
-function fail(channel: ServerChannel, error: unknown, logger: Logger): void {
-  const message = error instanceof Error ? error.message : String(error);
-  logger.warn({ err: message }, 'could not start the program in the container');
-  channel.stderr.write(`fleetgate-agent: ${message}\r\n`);
-  exitWith(channel, 126);
 }

@@ -2,6 +2,8 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
 import {
   type AgentMessage,
+  DEFAULT_DEAD_AFTER_SECONDS,
+  DEFAULT_PING_SECONDS,
   gatewayMessageSchema,
   parseMessage,
   pickupPath,
@@ -22,6 +24,14 @@ export interface TunnelClientOptions {
   onStream: (stream: Duplex) => void;
 }
 
+export interface TunnelOutcome {
+  /** The tunnel was up (the gateway accepted it) before it went down. */
+  connected: boolean;
+  reason: string;
+  /** The HTTP status the gateway refused the tunnel with, when it did (401/403: the token is not accepted). */
+  refusedStatus?: number;
+}
+
 /**
  * Holds the control WebSocket to the gateway and picks up a fresh WebSocket for each stream the gateway asks for.
  * `run()` resolves when the tunnel is gone, for whatever reason, so the caller can back off and reconnect.
@@ -31,11 +41,12 @@ export class TunnelClient {
 
   constructor(private readonly options: TunnelClientOptions) {}
 
-  run(): Promise<{ connected: boolean; reason: string }> {
+  run(): Promise<TunnelOutcome> {
     return new Promise((resolve) => {
       let connected = false;
       let lastHeard = Date.now();
-      let deadAfterMs = 35_000;
+      // Until the gateway's hello says otherwise; the hello carries the gateway's own liveness settings.
+      let deadAfterMs = DEFAULT_DEAD_AFTER_SECONDS * 1000;
       let watchdog: NodeJS.Timeout | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
       const socket = new WebSocket(`${this.options.tunnelUrl}${TUNNEL_CONTROL_PATH}`, {
@@ -50,10 +61,7 @@ export class TunnelClient {
         connected = true;
         heard();
         this.options.logger.info({ event: 'tunnel-up' }, 'tunnel connected');
-        watchdog = setInterval(() => {
-          // Silence means the path is dead even when TCP has not noticed (a NAT dropped the mapping, say).
-          if (Date.now() - lastHeard > deadAfterMs) socket.terminate();
-        }, 1_000);
+        watchdog = this.watch(socket, () => lastHeard, () => deadAfterMs, DEFAULT_PING_SECONDS);
         heartbeat = setInterval(() => socket.ping(), this.options.pingSeconds * 1000);
       });
       socket.on('ping', heard);
@@ -63,7 +71,11 @@ export class TunnelClient {
         const message = parseMessage(gatewayMessageSchema, data);
         if (!message) return;
         if (message.type === 'hello') {
+          // The gateway pings every pingSeconds and gives up after deadAfterSeconds of silence: the agent holds the
+          // path to the same standard, so both ends agree on when a tunnel is dead.
           deadAfterMs = message.deadAfterSeconds * 1000;
+          clearInterval(watchdog);
+          watchdog = this.watch(socket, () => lastHeard, () => deadAfterMs, message.pingSeconds);
           this.options.onHello(message.assertionKey);
         } else if (message.type === 'open') {
           this.pickUp(message.id);
@@ -71,7 +83,11 @@ export class TunnelClient {
       });
       socket.on('unexpected-response', (_request, response) => {
         socket.terminate();
-        resolve({ connected: false, reason: `tunnel refused: HTTP ${response.statusCode}` });
+        resolve({
+          connected: false,
+          reason: `tunnel refused: HTTP ${response.statusCode}`,
+          refusedStatus: response.statusCode,
+        });
       });
       socket.on('error', (error) => this.options.logger.debug({ err: error.message }, 'tunnel error'));
       socket.on('close', (code, reason) => {
@@ -80,6 +96,20 @@ export class TunnelClient {
         resolve({ connected, reason: `tunnel closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` });
       });
     });
+  }
+
+  /**
+   * Silence means the path is dead even when TCP has not noticed (a NAT dropped the mapping, say). Checked a few times
+   * per ping interval rather than every second: a process may hold thousands of tunnels.
+   */
+  private watch(socket: WebSocket, lastHeard: () => number, deadAfterMs: () => number, pingSeconds: number): NodeJS.Timeout {
+    const everyMs = Math.max(250, Math.min(pingSeconds * 1000, deadAfterMs()) / 4);
+    return setInterval(() => {
+      if (Date.now() - lastHeard() > deadAfterMs()) {
+        this.options.logger.info({ event: 'tunnel-silent', silentMs: Date.now() - lastHeard() }, 'gateway silent, dropping the tunnel');
+        socket.terminate();
+      }
+    }, everyMs);
   }
 
   close(): void {

@@ -3,3 +3,13 @@ export { findLocalAccount, shadowHashOf, type LocalAccount } from './local-accou
 export { verifyShadowPassword } from './shadow-password';
 export { AssertionGate, type AdmittedLogin } from './assertion-gate';
 export { acceptsClientVariable } from './session-environment';
+export {
+  exitStatusOfStartFailure,
+  finishChannel,
+  GatewaySessionServer,
+  type GatewaySessionServerOptions,
+  type ProgramRequest,
+  type PtySize,
+  type RunningProgram,
+  type SessionState,
+} from './gateway-session-server';

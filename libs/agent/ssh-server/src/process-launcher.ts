@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import * as pty from 'node-pty';
+import type { PtySize } from './gateway-session-server';
 import type { LocalAccount } from './local-accounts';
 
 export interface LaunchRequest {
@@ -10,10 +11,6 @@ export interface LaunchRequest {
   env: Record<string, string>;
 }
 
-export interface PtySize {
-  cols: number;
-  rows: number;
-}
 
 /**
  * Runs programs as the target local user: uid, gid and supplementary groups. When the agent runs as root,

@@ -14,6 +14,14 @@ import { AppException } from '@fleetgate/errors';
 import { GeoLocator } from '@fleetgate/geoip';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
 import { deviceUid } from './device-uid';
+import {
+  isFresh,
+  parseRegistrationProof,
+  type RegistrationProof,
+  type RegistrationProofHeaders,
+  verifiesWith,
+} from './registration-proof';
+import { RegistrationReplayRepository } from './registration-replay.repository';
 
 /** What an agent sends to `POST /api/devices/auth`. */
 export interface DeviceAuthRequest {
@@ -53,9 +61,9 @@ export class DeviceRegistrationService {
     private readonly devices: DevicesRepository,
     private readonly namespaces: NamespacesRepository,
     private readonly geoLocator: GeoLocator,
+    private readonly replays: RegistrationReplayRepository,
   ) {}
 
-  /** Registers a device, or refreshes what it reports if it is known, and issues its token. */
   /**
    * `POST /api/auth/ssh`: a ShellHub agent asks the platform to sign a challenge with the ephemeral key its gateway
    * minted for a login. Fleetgate's gateway logs in to devices with session assertions instead (ADR 0002) and
@@ -74,7 +82,20 @@ export class DeviceRegistrationService {
     throw AppException.notFound(`login key ${fingerprint}`);
   }
 
-  async register(request: DeviceAuthRequest, remoteAddress: string): Promise<DeviceAuthResponse> {
+  /**
+   * Registers a device, or refreshes what it reports if it is known, and issues its token.
+   *
+   * Re-registering a known device needs a signature by the device's private key, checked against the stored public
+   * key (docs/device-registration.md): the tenant, MAC and public key that make up a registration are visible to
+   * anyone who can read the device, so without it anyone could take the device's token and tunnel. An unsigned
+   * registration is accepted only for a device never seen before (ShellHub agents sign nothing).
+   */
+  async register(
+    request: DeviceAuthRequest,
+    remoteAddress: string,
+    proofHeaders: RegistrationProofHeaders = {},
+  ): Promise<DeviceAuthResponse> {
+    const proof = parseRegistrationProof(proofHeaders);
     const scope = tenantScope(request.tenant_id);
     const initialName = initialDeviceName(request);
     const namespace = await this.namespaces.findOne(scope, {});
@@ -85,8 +106,11 @@ export class DeviceRegistrationService {
       publicKey: request.public_key,
       tenantId: scope.tenantId,
     });
+    const known = await this.devices.findOne(scope, { uid });
+    if (proof) await this.checkProof(request, proof, known?.public_key ?? request.public_key);
+    else if (known) throw unsignedReRegistration();
     const address = withoutIpv4MappedPrefix(remoteAddress);
-    const device = await this.upsert(scope, uid, initialName, {
+    const device = await this.upsert(scope, uid, initialName, proof !== null, {
       identity: { mac: request.identity?.mac ?? '' },
       info: {
         id: request.info.id,
@@ -108,15 +132,35 @@ export class DeviceRegistrationService {
     };
   }
 
+  private async checkProof(request: DeviceAuthRequest, proof: RegistrationProof, publicKeyPem: string): Promise<void> {
+    if (!isFresh(proof, Date.now()))
+      throw AppException.unauthorized(
+        'the registration signature is stale: X-Fleetgate-Timestamp must be within 5 minutes of the server clock',
+      );
+    if (!verifiesWith(publicKeyPem, request, proof))
+      throw AppException.unauthorized('the registration signature does not match the device’s public key');
+    if (!(await this.replays.claim(proof.signature)))
+      throw AppException.unauthorized('this signed registration was already used; sign a new one');
+  }
+
+  /**
+   * Creates the device, or (only when the registration was signed) refreshes a known one. An unsigned registration
+   * that finds the device created meanwhile by a concurrent registration is refused like any unsigned re-registration.
+   */
   private async upsert(
     scope: TenantScope,
     uid: string,
     name: string,
+    signed: boolean,
     reported: ReportedFields,
   ): Promise<DeviceDocument> {
     for (let attempt = 0; attempt < MAX_UPSERT_ATTEMPTS; attempt++) {
-      const known = await this.devices.updateOne(scope, { uid }, { $set: reported });
-      if (known) return known;
+      if (signed) {
+        const known = await this.devices.updateOne(scope, { uid }, { $set: reported });
+        if (known) return known;
+      } else if (attempt > 0 && (await this.devices.findOne(scope, { uid }))) {
+        throw unsignedReRegistration();
+      }
       try {
         return await this.devices.create(scope, {
           uid,
@@ -136,6 +180,13 @@ export class DeviceRegistrationService {
     }
     throw new Error(`device ${uid} could not be registered after ${MAX_UPSERT_ATTEMPTS} attempts`);
   }
+}
+
+function unsignedReRegistration(): AppException {
+  return AppException.unauthorized(
+    'this device is already registered: registering it again needs a signature by its private key ' +
+      '(X-Fleetgate-Signature and X-Fleetgate-Timestamp, see docs/device-registration.md); nothing was changed',
+  );
 }
 
 /** The lower-cased hostname, else the MAC with '-' for ':' (for example 00-11-22-33-44-55). */

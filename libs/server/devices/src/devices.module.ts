@@ -3,15 +3,17 @@ import { DevicePresenceStore } from '@fleetgate/data-access';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { DeviceRegistrationService } from './device-registration.service';
 import { DevicesService } from './devices.service';
+import { RegistrationReplayRepository } from './registration-replay.repository';
 
 /**
- * Device registration and management. Needs `DataAccessModule`, `QueueModule` (Redis, where presence lives) and
- * `PlatformKeysModule` in the application.
+ * Device registration and management. Needs `DataAccessModule`, `QueueModule` (Redis: presence and registration
+ * replays) and `PlatformKeysModule` in the application.
  */
 @Module({
   providers: [
     DeviceRegistrationService,
     DevicesService,
+    RegistrationReplayRepository,
     {
       provide: DevicePresenceStore,
       inject: [REDIS_CONNECTION, REDIS_KEY_PREFIX],

@@ -4,3 +4,4 @@ export * from './health';
 export * from './assert-unreachable';
 export * from './version';
 export * from './device-info';
+export * from './device-auth-signature';

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { deviceAuthSigningMessage, type DeviceAuthSignedFields } from '@fleetgate/contracts';
 import { DEVICE_MODEL, type DeviceDocument } from '@fleetgate/data-access';
 import { type DeviceAuthResponse, deviceUid } from '@fleetgate/devices';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
@@ -28,6 +29,19 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
       body: JSON.stringify(body),
     });
   const registered = async (body: unknown) => readJson<DeviceAuthResponse>(await register(body));
+  /** A device key pair as the agent makes it (RSA-2048, PKCS#1 PEM). */
+  const deviceKeys = () =>
+    generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
+  /** The proof headers the agent sends: its private key's signature of the registration and the time. */
+  const signedBy = (privateKey: string, body: DeviceAuthSignedFields, at = Date.now()) => {
+    const timestamp = String(Math.floor(at));
+    const signature = sign('sha256', Buffer.from(deviceAuthSigningMessage(body, timestamp)), privateKey);
+    return { 'X-Fleetgate-Signature': signature.toString('base64'), 'X-Fleetgate-Timestamp': timestamp };
+  };
   const request = (overrides: Record<string, unknown> = {}) => ({
     info,
     identity: { mac: '00:11:22:33:44:55' },
@@ -85,17 +99,17 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
     expect(await response.json()).toMatchObject({ name: 'alias-pi', namespace: 'acme' });
   });
 
-  it('keeps uid and name when the device registers again, and refreshes what it reports', async () => {
-    const first = await registered(request({ identity: { mac: '00:11:22:33:44:57' }, hostname: 'steady' }));
+  it('keeps uid and name when the device registers again, signed, and refreshes what it reports', async () => {
+    const keys = deviceKeys();
+    const body = request({ identity: { mac: '00:11:22:33:44:57' }, hostname: 'steady', public_key: keys.publicKey });
+    const first = await registered(body);
     await devices().updateOne(
       { uid: first.uid },
       { $set: { name: 'renamed-in-ui', last_seen: new Date(0) } },
     );
 
-    const newer = { ...info, version: '0.2.0' };
-    const again = await register(
-      request({ identity: { mac: '00:11:22:33:44:57' }, hostname: 'steady', info: newer }),
-    );
+    const newer = { ...body, info: { ...info, version: '0.2.0' } };
+    const again = await register(newer, '/api/devices/auth', signedBy(keys.privateKey, newer));
     expect(again.status).toBe(200);
     expect(await readJson<DeviceAuthResponse>(again)).toMatchObject({
       uid: first.uid,
@@ -107,6 +121,84 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
     expect(stored[0].info.version).toBe('0.2.0');
     // A registration is not a sign of life: last_seen stays what the gateway last wrote.
     expect(stored[0].last_seen.getTime()).toBe(0);
+  });
+
+  describe('re-registering a known device needs its private key (spoofing, issue 17.5)', () => {
+    const keys = deviceKeys();
+    const attacker = deviceKeys();
+    const victim = request({ identity: { mac: '00:11:22:33:44:70' }, hostname: 'victim', public_key: keys.publicKey });
+    let uid: string;
+    let before: DeviceDocument | null;
+
+    beforeAll(async () => {
+      uid = (await registered(victim)).uid;
+      await devices().updateOne({ uid }, { $set: { status: 'accepted', name: 'victim-pi' } });
+    });
+    beforeEach(async () => {
+      before = await devices().findOne({ uid }).lean<DeviceDocument>();
+    });
+
+    const expectUnchanged = async () =>
+      expect(await devices().findOne({ uid }).lean<DeviceDocument>()).toEqual(before);
+
+    it('gives an unsigned registration with the device’s tenant, MAC and public key no token, and changes nothing', async () => {
+      const spoofed = { ...victim, info: { ...info, pretty_name: 'Spoofed OS' } };
+      for (const path of ['/api/devices/auth', '/api/auth/device']) {
+        const response = await register(spoofed, path, { 'X-Real-IP': '203.0.113.66' });
+        expect(response.status).toBe(401);
+        const answer = await readJson<Record<string, unknown>>(response);
+        expect(answer).not.toHaveProperty('token');
+        expect(answer).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/already registered.*signature/) });
+      }
+      await expectUnchanged();
+    });
+
+    it('refuses a registration signed with another key, a stale one, and a replayed one', async () => {
+      const forged = await register(victim, '/api/devices/auth', signedBy(attacker.privateKey, victim));
+      expect(forged.status).toBe(401);
+      expect(await readJson<{ message: string }>(forged)).toMatchObject({ message: expect.stringMatching(/does not match/) });
+
+      const stale = await register(victim, '/api/devices/auth', signedBy(keys.privateKey, victim, Date.now() - 10 * 60_000));
+      expect(stale.status).toBe(401);
+      expect(await readJson<{ message: string }>(stale)).toMatchObject({ message: expect.stringMatching(/stale/) });
+
+      const tampered = { ...victim, info: { ...info, pretty_name: 'Spoofed OS' } };
+      const signedOriginal = signedBy(keys.privateKey, victim);
+      const altered = await register(tampered, '/api/devices/auth', signedOriginal);
+      expect(altered.status).toBe(401);
+      await expectUnchanged();
+
+      const genuine = signedBy(keys.privateKey, victim);
+      expect((await register(victim, '/api/devices/auth', genuine)).status).toBe(200);
+      const replayed = await register(victim, '/api/devices/auth', genuine);
+      expect(replayed.status).toBe(401);
+      expect(await readJson<{ message: string }>(replayed)).toMatchObject({ message: expect.stringMatching(/already used/) });
+      // A new signature a moment later is a new registration, even within the same second.
+      const again = signedBy(keys.privateKey, victim, Number(genuine['X-Fleetgate-Timestamp']) + 1);
+      expect((await register(victim, '/api/devices/auth', again)).status).toBe(200);
+    });
+
+    it.each([
+      ['a signature without its timestamp', { 'X-Fleetgate-Signature': 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=' }, /go together/],
+      ['a timestamp that is not Unix milliseconds', { 'X-Fleetgate-Signature': 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'X-Fleetgate-Timestamp': 'yesterday' }, /Unix milliseconds/],
+      ['a signature that is not base64', { 'X-Fleetgate-Signature': 'not base64!', 'X-Fleetgate-Timestamp': '1700000000000' }, /base64/],
+    ])('answers %s with a 400 naming the problem', async (_case, headers, problem) => {
+      const response = await register(victim, '/api/devices/auth', headers);
+      expect(response.status).toBe(400);
+      expect(await readJson<{ message: string }>(response)).toMatchObject({ message: expect.stringMatching(problem) });
+      await expectUnchanged();
+    });
+
+    it('accepts a signed first registration of a new device, proving possession of its key', async () => {
+      const fresh = deviceKeys();
+      const body = request({ identity: { mac: '00:11:22:33:44:71' }, hostname: 'signed-new', public_key: fresh.publicKey });
+      const response = await register(body, '/api/devices/auth', signedBy(fresh.privateKey, body));
+      expect(response.status).toBe(200);
+      const wrongKey = request({ identity: { mac: '00:11:22:33:44:72' }, hostname: 'signed-wrong', public_key: fresh.publicKey });
+      const refused = await register(wrongKey, '/api/devices/auth', signedBy(attacker.privateKey, wrongKey));
+      expect(refused.status).toBe(401);
+      expect(await devices().countDocuments({ name: 'signed-wrong' })).toBe(0);
+    });
   });
 
   it('names a device without hostname after its MAC', async () => {
