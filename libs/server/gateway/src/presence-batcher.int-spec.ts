@@ -1,4 +1,4 @@
-import { DEVICE_MODEL, type DeviceDocument, DevicePresenceRepository, tenantScope } from '@fleetgate/data-access';
+import { type DeviceDocument, DevicePresenceRepository, tenantScope } from '@fleetgate/data-access';
 import { createTestContext, persist, type TestContext } from '@fleetgate/testing';
 import type { Model } from 'mongoose';
 import { PresenceBatcher } from './presence-batcher';
@@ -10,7 +10,7 @@ describe('PresenceBatcher against the real database', () => {
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
-    model = context.connection.model<DeviceDocument>(DEVICE_MODEL);
+    model = context.models.devices;
   });
   afterAll(() => context.close());
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { API_KEY_MODEL, ApiKeysRepository, apiKeyDigest, tenantScope } from '@fleetgate/data-access';
+import { ApiKeysRepository, apiKeyDigest, tenantScope } from '@fleetgate/data-access';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -120,7 +120,7 @@ describe('API keys: manage them, and authenticate with X-API-KEY', () => {
       });
 
       // Only the digest is stored: nothing in the document is the plaintext.
-      const stored = await context.connection.model(API_KEY_MODEL).findOne({ name: 'deploy-bot' }).lean();
+      const stored = await context.models.apiKeys.findOne({ name: 'deploy-bot' }).lean();
       expect(stored).toMatchObject({ key_digest: apiKeyDigest(created.id), tenant_id: owner.tenantId });
       expect(JSON.stringify(stored)).not.toContain(created.id);
     });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CONNECTOR_MODEL, type ConnectorDocument } from '@fleetgate/data-access';
+import { type ConnectorDocument } from '@fleetgate/data-access';
 import { createTestContext, freePort, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -144,8 +144,7 @@ describe('connectors: /api/connector', () => {
     const created = await create(owner, { address: 'engine.example.com', port: 2376, secure: true, tls });
     expect(created.tls).toEqual({ ca: certificatePem, cert: certificatePem });
 
-    const stored = await context.connection
-      .model<ConnectorDocument>(CONNECTOR_MODEL)
+    const stored = await context.models.connectors
       .findOne({ uid: created.uid })
       .lean<ConnectorDocument>();
     expect(stored?.tls?.key_sealed).toMatch(/^v1:/);

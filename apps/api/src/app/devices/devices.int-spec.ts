@@ -1,4 +1,4 @@
-import { DEVICE_MODEL, type DeviceDocument, NAMESPACE_MODEL } from '@fleetgate/data-access';
+import { type DeviceDocument } from '@fleetgate/data-access';
 import { createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -31,7 +31,7 @@ describe('devices: list, get and status changes', () => {
     api = await startApi(context);
     owner = await newOwner(api);
   });
-  afterEach(() => context.connection.model(DEVICE_MODEL).deleteMany({}));
+  afterEach(() => context.models.devices.deleteMany({}));
   afterAll(async () => {
     await api?.close();
     await context.close();
@@ -195,8 +195,7 @@ describe('devices: list, get and status changes', () => {
 
   it('refuses to accept beyond the namespace’s device limit', async () => {
     const limited = await newOwner(api);
-    await context.connection
-      .model(NAMESPACE_MODEL)
+    await context.models.namespaces
       .updateOne({ tenant_id: limited.tenantId }, { $set: { max_devices: 1 } });
     await deviceOf(limited, { status: 'accepted' });
     const waiting = await deviceOf(limited);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadApiConfig } from '@fleetgate/config';
 import { EmailJobName, type EmailJobPayload, QueueName } from '@fleetgate/contracts';
-import { MEMBERSHIP_MODEL, USER_MODEL, UsersRepository } from '@fleetgate/data-access';
+import { UsersRepository } from '@fleetgate/data-access';
 import { PasswordHashingService } from '@fleetgate/identity';
 import { QueueProducer } from '@fleetgate/queue';
 import {
@@ -100,7 +100,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
     call(caller, `/api/namespaces/${tenantId}/members`, 'POST', { email, role });
 
   const membership = (tenantId: string, userId: string) =>
-    context.connection.model(MEMBERSHIP_MODEL).findOne({ tenant_id: tenantId, user_id: userId }).lean();
+    context.models.memberships.findOne({ tenant_id: tenantId, user_id: userId }).lean();
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
@@ -169,8 +169,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
       const owner = await newOwner(api);
       const email = `${randomName('new')}@example.test`;
       expect((await invite(owner, owner.tenantId, email)).status).toBe(200);
-      const user = await context.connection
-        .model(USER_MODEL)
+      const user = await context.models.users
         .findOne({ email })
         .lean<{ id: string; status: string }>();
       expect(user?.status).toBe('invited');
@@ -237,7 +236,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
           .status,
       ).toBe(401);
       expect((await invite(owner, stranger.tenantId, email)).status).toBe(404);
-      expect(await context.connection.model(USER_MODEL).countDocuments({ email })).toBe(0);
+      expect(await context.models.users.countDocuments({ email })).toBe(0);
     });
   });
 
@@ -455,7 +454,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
         expect((await call(members[role], `/api/namespaces/${owner.tenantId}`)).status).toBe(403);
       }
       expect(
-        await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: owner.tenantId }),
+        await context.models.memberships.countDocuments({ tenant_id: owner.tenantId }),
       ).toBe(1);
     });
 

@@ -16,7 +16,7 @@ describe('TenantScopedRepository against the real database', () => {
     const module = await Test.createTestingModule({
       providers: [
         DevicesRepository,
-        { provide: getModelToken(DEVICE_MODEL), useValue: context.connection.model(DEVICE_MODEL) },
+        { provide: getModelToken(DEVICE_MODEL), useValue: context.models.devices },
       ],
     }).compile();
     devices = module.get(DevicesRepository);
