@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
 import { ErrorCode } from '@fleetgate/contracts';
 import { AppException } from './app.exception';
 import { isDuplicateKeyError } from './duplicate-key';
@@ -10,6 +10,8 @@ import { errorCodeOfHttpStatus } from './http-status';
  */
 export function toAppException(error: unknown): AppException | null {
   if (error instanceof AppException) return error;
+  // The router's own answer for a path no controller serves; it would echo `Cannot GET /path` as the message.
+  if (error instanceof NotFoundException && /^Cannot [A-Z]+ \//.test(error.message)) return AppException.notFound('route');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();

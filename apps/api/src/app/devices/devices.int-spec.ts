@@ -90,6 +90,30 @@ describe('devices: list, get and status changes', () => {
     expect((await call(owner, `/api/devices${query}`)).status).toBe(400);
   });
 
+  it('reads empty list parameters as absent, as ShellHub does: the exact request its clients send', async () => {
+    await deviceOf(owner, { name: 'kitchen-pi', status: 'accepted' });
+    await deviceOf(owner, { name: 'garage-pi', status: 'pending' });
+    await deviceOf(owner, {
+      name: 'web',
+      info: { id: 'docker', pretty_name: 'nginx:1.27', version: '0.1.0', arch: 'x86_64', platform: 'connector' },
+    });
+
+    const devices = await call(owner, '/api/devices?filter=&page=1&per_page=10&status=');
+    expect(devices.status).toBe(200);
+    expect(devices.headers.get('x-total-count')).toBe('2');
+    expect((await names(devices)).sort()).toEqual(['garage-pi', 'kitchen-pi']);
+
+    const containers = await call(owner, '/api/containers?filter=&page=1&per_page=10&status=');
+    expect(containers.status).toBe(200);
+    expect(await names(containers)).toEqual(['web']);
+
+    const everyEmpty = await call(owner, '/api/devices?filter=&page=&per_page=&status=&sort_by=&order_by=');
+    expect(everyEmpty.status).toBe(200);
+    expect(everyEmpty.headers.get('x-total-count')).toBe('2');
+    // Empty is absent, not a wildcard: a value that is there is still checked.
+    expect((await call(owner, '/api/devices?status=sleeping&filter=')).status).toBe(400);
+  });
+
   it('filters with ShellHub’s filter language: the web UI’s name search, over HTTP', async () => {
     for (const name of ['device-1', 'device-10', 'device-11', 'device-2', 'kitchen-pi'])
       await deviceOf(owner, { name });
