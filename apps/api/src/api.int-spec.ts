@@ -79,6 +79,19 @@ describe('api application (in process, real database and Redis)', () => {
     expect(await response.json()).toMatchObject({ code: 'validation_failed' });
   });
 
+  it('answers a JSON body nested 5,000 deep with a 400 that says why, not a 500', async () => {
+    const response = await fetch(`${api.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"username":${'['.repeat(5_000)}${']'.repeat(5_000)},"password":"x"}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      code: 'validation_failed',
+      message: 'request body is nested more than 64 levels deep',
+    });
+  });
+
   it('serves its OpenAPI document', async () => {
     const response = await fetch(`${api.url}/api/openapi.json`);
     expect(response.status).toBe(200);

@@ -3,6 +3,7 @@ import { ErrorCode } from '@fleetgate/contracts';
 import { AppException } from './app.exception';
 import { isDuplicateKeyError } from './duplicate-key';
 import { errorCodeOfHttpStatus } from './http-status';
+import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from './json-depth';
 
 /**
  * Turns errors the application expects from its libraries into an AppException; returns null for anything else,
@@ -31,6 +32,9 @@ export function toAppException(error: unknown): AppException | null {
     return new AppException(ErrorCode.ValidationFailed, 'a value has the wrong type');
   }
   if (isBodyParserError(error)) {
+    if (error.type === JSON_TOO_DEEP) {
+      return AppException.validation(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    }
     return new AppException(
       ErrorCode.ValidationFailed,
       error.status === 413 ? 'request body is too large' : 'request body is not valid JSON',
