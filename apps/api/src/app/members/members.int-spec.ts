@@ -407,6 +407,39 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
   });
 
   describe('DELETE /api/namespaces/{tenant}/members/{uid}', () => {
+    it('revokes a removed member’s API keys for good: they stay dead after the member is invited back', async () => {
+      const owner = await newOwner(api);
+      const member = await newUser();
+      const accept = `/api/namespaces/${owner.tenantId}/members/accept-invite`;
+      const join = async () => {
+        await invite(owner, owner.tenantId, member.email, 'operator');
+        const sent = (await invitationsTo(member.email)).at(-1);
+        expect((await call(member, accept, 'PATCH', { sig: sent?.sig })).status).toBe(200);
+      };
+      const withKey = (key: string) => fetch(`${api.url}/api/devices`, { headers: { 'x-api-key': key } });
+
+      await join();
+      const switched = await readJson<{ token: string }>(
+        await call(member, `/api/auth/token/${owner.tenantId}`),
+      );
+      const created = await call(
+        { ...member, authorization: `Bearer ${switched.token}` },
+        '/api/namespaces/api-key',
+        'POST',
+        { name: randomName('bot').slice(0, 20), expires_at: -1 },
+      );
+      expect(created.status).toBe(200);
+      const key = (await readJson<{ id: string }>(created)).id;
+      expect((await withKey(key)).status).toBe(200);
+
+      expect((await call(owner, `/api/namespaces/${owner.tenantId}/members/${member.userId}`, 'DELETE')).status).toBe(200);
+      expect((await withKey(key)).status).toBe(401);
+
+      await join();
+      expect((await withKey(key)).status).toBe(401);
+      expect(await context.models.apiKeys.countDocuments({ tenant_id: owner.tenantId, created_by: member.userId })).toBe(0);
+    });
+
     it('removes a member the caller has authority over, who loses access at once', async () => {
       const { owner, members } = await team();
       const path = (uid: string) => `/api/namespaces/${owner.tenantId}/members/${uid}`;
