@@ -412,7 +412,8 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
       const member = await newUser();
       const accept = `/api/namespaces/${owner.tenantId}/members/accept-invite`;
       const join = async () => {
-        await invite(owner, owner.tenantId, member.email, 'operator');
+        // Administrators may create API keys; operators may not.
+        await invite(owner, owner.tenantId, member.email, 'administrator');
         const sent = (await invitationsTo(member.email)).at(-1);
         expect((await call(member, accept, 'PATCH', { sig: sent?.sig })).status).toBe(200);
       };
