@@ -2,6 +2,10 @@
 // limits what a project may import. `nx graph` shows the result.
 import nx from '@nx/eslint-plugin';
 
+const rawClientImports = ['mongoose', '@nestjs/mongoose', 'ioredis'];
+const rawClientMessage =
+  'Reach the database through @fleetgate/data-access repositories and Redis through @fleetgate/queue; raw clients live only in the data-access, queue and testing libs.';
+
 const serverOnlyImports = ['ssh2', 'bullmq', 'ioredis', 'mongoose', '@nestjs/*', 'node:*', 'fs', 'child_process'];
 
 export default [
@@ -50,6 +54,23 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Raw database and Redis clients stay behind the data-access, queue and testing libs: a feature lib or an app that
+    // opened its own connection or injected a raw model would skip the tenant-scoped repositories. Type-only imports
+    // stay allowed, because a type cannot open a connection: feature libs declare the Redis client the queue lib
+    // injects (REDIS_CONNECTION) as ioredis' `Redis`, and int-specs name mongoose's `Model`.
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: ['libs/server/data-access/**', 'libs/server/queue/**', 'libs/server/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: rawClientImports.map((name) => ({ name, message: rawClientMessage, allowTypeImports: true })),
+          patterns: [{ group: rawClientImports.map((name) => `${name}/*`), message: rawClientMessage, allowTypeImports: true }],
+        },
+      ],
     },
   },
   {

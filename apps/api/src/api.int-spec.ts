@@ -55,10 +55,18 @@ describe('api application (in process, real database and Redis)', () => {
     expect(response.headers.get('x-request-id')).toBe('trace-1234abcd');
   });
 
-  it('answers an unknown route with the error body and a 404', async () => {
-    const response = await fetch(`${api.url}/api/nowhere`);
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ code: 'not_found', message: expect.stringContaining('/api/nowhere') });
+  it('answers an unknown route with the same coded 404 as any missing resource, without echoing the path', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/nowhere?token=secret'],
+      ['DELETE', '/api/devices'],
+    ]) {
+      const response = await fetch(`${api.url}${path}`, { method });
+      expect({ method, status: response.status, body: await response.json() }).toEqual({
+        method,
+        status: 404,
+        body: { code: 'not_found', message: 'route not found' },
+      });
+    }
   });
 
   it('answers malformed JSON with a 400 that says so', async () => {
@@ -69,6 +77,19 @@ describe('api application (in process, real database and Redis)', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'validation_failed' });
+  });
+
+  it('answers a JSON body nested 5,000 deep with a 400 that says why, not a 500', async () => {
+    const response = await fetch(`${api.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"username":${'['.repeat(5_000)}${']'.repeat(5_000)},"password":"x"}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      code: 'validation_failed',
+      message: 'request body is nested more than 64 levels deep',
+    });
   });
 
   it('serves its OpenAPI document', async () => {
@@ -96,6 +117,16 @@ describe('api application (in process, real database and Redis)', () => {
       ]),
     );
     expect(new Set(operations).size).toBe(operations.length);
+
+    // ShellHub's clients send empty list parameters (`status=`); the document says they mean "absent".
+    const deviceList = document.paths['/api/devices'].get as { parameters: Array<{ name: string; description?: string }> };
+    for (const name of ['status', 'filter', 'sort_by', 'order_by', 'page', 'per_page']) {
+      const parameter = deviceList.parameters.find((candidate) => candidate.name === name);
+      expect({ name, description: parameter?.description }).toEqual({
+        name,
+        description: expect.stringContaining('An empty value (`status=`) means the same as leaving the parameter out'),
+      });
+    }
   });
 });
 

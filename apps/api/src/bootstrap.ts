@@ -4,16 +4,18 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ApiConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
-import { AppExceptionFilter, createValidationPipe } from '@fleetgate/errors';
+import { AppExceptionFilter, createValidationPipe, verifyJsonDepth } from '@fleetgate/errors';
+import { EmptyQueryValuesPipe, emptyQueryValueNote } from '@fleetgate/listing';
 import { AppModule } from './app.module';
 
 /** Builds the API application with its pipes, filter and OpenAPI document, without listening. */
 export async function createApiApplication(config: ApiConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  // Empty query values are dropped first, so that validation sees them as absent (ShellHub's clients send them).
+  app.useGlobalPipes(new EmptyQueryValuesPipe(), createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
-  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth() });
   app.disable('x-powered-by');
   // Forwarded-address headers are believed only from configured proxies (field-lessons section 4).
   app.set('trust proxy', config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false);
@@ -22,7 +24,7 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
     app,
     new DocumentBuilder()
       .setTitle('Fleetgate API')
-      .setDescription('Compatible with the ShellHub Cloud API 0.17.1 contract.')
+      .setDescription(`Compatible with the ShellHub Cloud API 0.17.1 contract. Query parameters: ${emptyQueryValueNote}`)
       .setVersion(FLEETGATE_VERSION)
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-KEY' }, 'api-key')

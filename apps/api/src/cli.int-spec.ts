@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadApiConfig } from '@fleetgate/config';
-import { MEMBERSHIP_MODEL, NAMESPACE_MODEL, USER_MODEL } from '@fleetgate/data-access';
 import {
   bootHttpApp,
   childEnvironment,
@@ -36,8 +35,8 @@ describe('cli.js seed', () => {
       },
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
-  const count = (model: string, filter: Record<string, unknown>) =>
-    context.connection.model(model).countDocuments(filter);
+  const count = (model: 'users' | 'namespaces' | 'memberships', filter: Record<string, unknown>) =>
+    context.models[model].countDocuments(filter);
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
@@ -71,10 +70,10 @@ describe('cli.js seed', () => {
 
     const second = await seed(...args);
     expect(JSON.parse(second.stdout)).toEqual(printed);
-    expect(await count(USER_MODEL, { username: 'alice' })).toBe(1);
-    expect(await count(NAMESPACE_MODEL, { name: 'acme' })).toBe(1);
+    expect(await count('users', { username: 'alice' })).toBe(1);
+    expect(await count('namespaces', { name: 'acme' })).toBe(1);
     expect(
-      await count(MEMBERSHIP_MODEL, {
+      await count('memberships', {
         tenant_id: tenant,
         user_id: printed.user_id,
         role: 'owner',

@@ -14,7 +14,11 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   );
   const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
   return result.messages
-    .filter((message) => message.ruleId === '@nx/enforce-module-boundaries' || message.ruleId === 'no-restricted-syntax')
+    .filter((message) =>
+      ['@nx/enforce-module-boundaries', 'no-restricted-syntax', '@typescript-eslint/no-restricted-imports'].includes(
+        message.ruleId ?? '',
+      ),
+    )
     .map((message) => message.message);
 }
 
@@ -50,6 +54,24 @@ describe('module boundaries', () => {
   it('forbids reading process.env outside the config lib', async () => {
     const errors = await boundaryErrors('libs/server/queue/src/probe.ts', 'export const url = process.env.REDIS_URL;\n');
     expect(errors.join('\n')).toMatch(/@fleetgate\/config/);
+  });
+
+  it('forbids raw database and Redis clients outside the data-access, queue and testing libs', async () => {
+    const rawClients =
+      "import mongoose from 'mongoose';\nimport { InjectModel } from '@nestjs/mongoose';\nimport IORedis from 'ioredis';\n" +
+      'void mongoose;\nvoid InjectModel;\nvoid IORedis;\n';
+    for (const probe of ['libs/server/devices/src/probe.ts', 'apps/worker/src/probe.int-spec.ts']) {
+      const errors = await boundaryErrors(probe, rawClients);
+      expect({ probe, errors: errors.filter((error) => /import is restricted/.test(error)).length }).toEqual({ probe, errors: 3 });
+    }
+    for (const owner of ['libs/server/data-access/src/probe.ts', 'libs/server/queue/src/probe.ts']) {
+      expect({ owner, errors: await boundaryErrors(owner, rawClients) }).toEqual({ owner, errors: [] });
+    }
+  });
+
+  it('lets any project name the raw clients’ types, which cannot open a connection', async () => {
+    const typeOnly = "import type { Redis } from 'ioredis';\nimport type { Model } from 'mongoose';\nexport type Clients = [Redis, Model<object>];\n";
+    expect(await boundaryErrors('libs/server/identity/src/probe.ts', typeOnly)).toEqual([]);
   });
 
   it('lets an app use libs through their public alias', async () => {

@@ -3,15 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { loadWorkerConfig } from '@fleetgate/config';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
-import {
-  API_KEY_MODEL,
-  apiKeyDigest,
-  CONNECTOR_MODEL,
-  DEVICE_MODEL,
-  FIREWALL_RULE_MODEL,
-  MEMBERSHIP_MODEL,
-  PUBLIC_KEY_MODEL,
-} from '@fleetgate/data-access';
+import { apiKeyDigest } from '@fleetgate/data-access';
 import { QueueProducer } from '@fleetgate/queue';
 import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
 import { createWorkerApplication } from '../bootstrap';
@@ -24,7 +16,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
   const contentsOf = async (tenantId: string) => {
     await persist.device(context.connection, { tenant_id: tenantId });
     await persist.device(context.connection, { tenant_id: tenantId, status: 'accepted' });
-    await context.connection.model(PUBLIC_KEY_MODEL).create({
+    await context.models.publicKeys.create({
       tenant_id: tenantId,
       fingerprint: randomBytes(16)
         .toString('hex')
@@ -33,10 +25,9 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       name: 'laptop',
       filter: { hostname: '.*' },
     });
-    await context.connection
-      .model(MEMBERSHIP_MODEL)
+    await context.models.memberships
       .create({ tenant_id: tenantId, user_id: randomUUID(), role: 'observer', status: 'accepted' });
-    await context.connection.model(FIREWALL_RULE_MODEL).create({
+    await context.models.firewallRules.create({
       id: randomBytes(12).toString('hex'),
       tenant_id: tenantId,
       action: 'deny',
@@ -46,7 +37,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       username: '.*',
       filter: { hostname: '.*' },
     });
-    await context.connection.model(API_KEY_MODEL).create({
+    await context.models.apiKeys.create({
       tenant_id: tenantId,
       key_digest: apiKeyDigest(randomUUID()),
       name: 'automation',
@@ -54,7 +45,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       created_by: randomUUID(),
       expires_in: -1,
     });
-    await context.connection.model(CONNECTOR_MODEL).create({
+    await context.models.connectors.create({
       uid: randomUUID(),
       tenant_id: tenantId,
       enable: true,
@@ -65,14 +56,13 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     });
   };
   const countsOf = async (tenantId: string) => ({
-    devices: await context.connection.model(DEVICE_MODEL).countDocuments({ tenant_id: tenantId }),
-    publicKeys: await context.connection.model(PUBLIC_KEY_MODEL).countDocuments({ tenant_id: tenantId }),
-    firewallRules: await context.connection
-      .model(FIREWALL_RULE_MODEL)
+    devices: await context.models.devices.countDocuments({ tenant_id: tenantId }),
+    publicKeys: await context.models.publicKeys.countDocuments({ tenant_id: tenantId }),
+    firewallRules: await context.models.firewallRules
       .countDocuments({ tenant_id: tenantId }),
-    memberships: await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: tenantId }),
-    apiKeys: await context.connection.model(API_KEY_MODEL).countDocuments({ tenant_id: tenantId }),
-    connectors: await context.connection.model(CONNECTOR_MODEL).countDocuments({ tenant_id: tenantId }),
+    memberships: await context.models.memberships.countDocuments({ tenant_id: tenantId }),
+    apiKeys: await context.models.apiKeys.countDocuments({ tenant_id: tenantId }),
+    connectors: await context.models.connectors.countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */

@@ -37,6 +37,21 @@ const creator = (role: AuthenticatedMember['role']): AuthenticatedMember => ({
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 describe('ApiKeysService.create', () => {
+  it.each([
+    ['the all-zero UUID', '00000000-0000-0000-0000-000000000000'],
+    ['a v4-shaped pattern', '00000000-0000-4000-8000-000000000000'],
+    ['a v1 UUID', 'c232ab00-9414-11ec-b3c8-9f68deced846'],
+    ['a repeated digit', 'aaaaaaaa-aaaa-4aaa-aaaa-aaaaaaaaaaaa'],
+  ])('refuses a client-chosen key that is not a random UUID v4: %s', async (_case, key) => {
+    const { service, stored } = serviceAt('2027-01-01T00:00:00Z');
+    await expect(service.create(creator('owner'), { name: 'ci-key', expires_at: 30, key })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('random UUID v4'),
+    });
+    expect(stored).toEqual([]);
+  });
+
+
   it.each<[ApiKeyLifetime, string, string | -1]>([
     [30, '2028-01-31T12:00:00Z', '2028-03-01T12:00:00Z'],
     [60, '2027-01-01T00:00:00Z', '2027-03-02T00:00:00Z'],

@@ -22,7 +22,20 @@ export const apiKeyLifetimes = [-1, 30, 60, 90, 365] as const;
 export type ApiKeyLifetime = (typeof apiKeyLifetimes)[number];
 
 export const API_KEY_NAME_PATTERN = /^\S{3,20}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_V4_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * A client-chosen key must look like what randomUUID() makes: a v4 UUID whose 122 random bits are not a pattern
+ * (00000000-0000-4000-8000-000000000000 is a valid v4 and a guessable key). Thirty random hex digits have fewer
+ * than eight distinct values with a probability below 1e-8, so a real random key always passes.
+ */
+function isRandomUuidV4(key: string): boolean {
+  if (!UUID_V4_PATTERN.test(key)) return false;
+  return new Set(key.replace(/-/g, '').toLowerCase()).size >= 8;
+}
+
+/** The one answer to a key value that clashes: whose key it is, or where, is none of the caller's business. */
+const KEY_CONFLICT = 'this key cannot be used; leave it out and the server generates one';
 
 export interface ApiKeyCreateRequest {
   name: string;
@@ -88,8 +101,8 @@ export class ApiKeysService {
     // An owner's default would be owner, a role no key may hold; administrator is the most a key can be.
     const role = request.role ?? lowerRole(creator.role, 'administrator');
     assertMayGrant(creator, role);
-    if (request.key !== undefined && !UUID_PATTERN.test(request.key)) {
-      throw AppException.validation('key: must be a UUID');
+    if (request.key !== undefined && !isRandomUuidV4(request.key)) {
+      throw AppException.validation('key: must be a random UUID v4, or left out so that the server generates one');
     }
     // Kept exactly as given: the client will send it back byte for byte, and the digest is of those bytes.
     const plaintext = request.key ?? randomUUID();
@@ -107,8 +120,8 @@ export class ApiKeysService {
       if (await this.apiKeys.findOne(creator.scope, { name: String(request.name) })) {
         throw AppException.conflict(`an API key named ${request.name} already exists in this namespace`);
       }
-      // The digest index is global: the chosen key is taken, possibly in another namespace; say no more than that.
-      throw AppException.conflict('this key is already in use; choose another or leave it blank');
+      // The digest index is global, so the key may be another namespace's: say nothing about it.
+      throw AppException.conflict(KEY_CONFLICT);
     }
   }
 

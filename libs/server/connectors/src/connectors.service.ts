@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Docker from 'dockerode';
 import { type PlatformKeys, SecretBox } from '@fleetgate/auth';
 import {
@@ -16,7 +16,7 @@ import {
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
-import { resolveEngineAddress } from './engine-address';
+import { ENGINE_UNREACHABLE, resolveEngineAddress } from './engine-address';
 
 export const CONNECTORS_OPTIONS = Symbol('CONNECTORS_OPTIONS');
 
@@ -77,6 +77,7 @@ function toView(connector: ConnectorDocument): ConnectorView {
 
 @Injectable()
 export class ConnectorsService {
+  private readonly logger = new Logger(ConnectorsService.name);
   private readonly secrets: SecretBox;
 
   constructor(
@@ -152,9 +153,12 @@ export class ConnectorsService {
       await this.recordStatus(scope, uid, { state: 'connected', message: '' });
       return info;
     } catch (error) {
+      // The cause (refused, timed out, TLS) stays in the server's log: told to the caller, or kept in the status
+      // it can read, it would map which hosts and ports answer.
       const reason = error instanceof Error ? error.message : String(error);
-      await this.recordStatus(scope, uid, { state: 'disconnected', message: reason });
-      throw AppException.upstreamUnavailable(`the Docker engine at ${where} did not answer: ${reason}`);
+      this.logger.warn({ tenantId: scope.tenantId, connector: uid, engine: where, reason }, ENGINE_UNREACHABLE);
+      await this.recordStatus(scope, uid, { state: 'disconnected', message: ENGINE_UNREACHABLE });
+      throw AppException.upstreamUnavailable(ENGINE_UNREACHABLE);
     }
   }
 

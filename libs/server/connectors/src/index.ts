@@ -7,4 +7,11 @@ export {
   type ConnectorTlsInput,
   type ConnectorView,
 } from './connectors.service';
-export { isInternalAddress, resolveEngineAddress } from './engine-address';
+export {
+  classifyAddress,
+  ENGINE_UNREACHABLE,
+  isDialableEngineAddress,
+  isInternalAddress,
+  resolveEngineAddress,
+  type AddressClass,
+} from './engine-address';

@@ -1,3 +1,5 @@
+// The public API. Mongoose schemas and model names (the raw models' injection tokens) stay inside the lib, so a
+// feature lib reaches documents only through a repository, which scopes every query to a tenant.
 export { tenantScope, type TenantScope } from './tenancy/tenant-scope';
 export {
   TenantScopedRepository,
@@ -9,13 +11,13 @@ export {
 } from './tenancy/tenant-scoped.repository';
 export { DataAccessModule, type DataAccessOptions } from './data-access.module';
 export { DatabaseHealthIndicator } from './database-health.indicator';
-export { modelDefinitions } from './models';
+export { registerModels, type RawModels } from './models';
 export { DevicesRepository } from './repositories/devices.repository';
 export { NamespacesRepository } from './repositories/namespaces.repository';
 export { UsersRepository } from './repositories/users.repository';
-export * from './schemas/device.schema';
-export * from './schemas/namespace.schema';
-export * from './schemas/user.schema';
+export { deviceStatuses, type DeviceStatus, type DeviceInfo, type DeviceDocument } from './schemas/device.schema';
+export type { NamespaceSettings, NamespaceDocument } from './schemas/namespace.schema';
+export type { UserMfa, UserDocument } from './schemas/user.schema';
 export { DevicePresenceRepository } from './repositories/device-presence.repository';
 export { DevicePresenceStore, type PresenceEntry } from './presence/device-presence.store';
 export {
@@ -28,15 +30,21 @@ export {
 export { MembershipsRepository } from './repositories/memberships.repository';
 export { PublicKeysRepository } from './repositories/public-keys.repository';
 export { SystemStateRepository } from './repositories/system-state.repository';
-export * from './schemas/membership.schema';
-export * from './schemas/public-key.schema';
+export {
+  memberRoles,
+  type MemberRole,
+  membershipStatuses,
+  type MembershipStatus,
+  type MembershipDocument,
+} from './schemas/membership.schema';
+export type { PublicKeyFilter, PublicKeyDocument } from './schemas/public-key.schema';
 export { pageWindow, type Page, type PageRequest } from './repositories/page';
 export { isDuplicateKeyError } from './repositories/duplicate-key-error';
-export * from './schemas/firewall-rule.schema';
+export type { FirewallRuleFilter, FirewallRuleDocument } from './schemas/firewall-rule.schema';
 export { FirewallRulesRepository } from './repositories/firewall-rules.repository';
-export * from './schemas/announcement.schema';
+export type { AnnouncementDocument } from './schemas/announcement.schema';
 export { AnnouncementsRepository } from './repositories/announcements.repository';
-export * from './schemas/connector.schema';
+export type { ConnectorTls, ConnectorStatus, ConnectorDocument } from './schemas/connector.schema';
 export { ConnectorsRepository } from './repositories/connectors.repository';
-export * from './schemas/api-key.schema';
+export { API_KEY_NEVER_EXPIRES, type ApiKeyDocument, apiKeyDigest } from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';

@@ -1,14 +1,16 @@
 import type { ModelDefinition } from '@nestjs/mongoose';
-import { DEVICE_MODEL, deviceSchema } from './schemas/device.schema';
-import { NAMESPACE_MODEL, namespaceSchema } from './schemas/namespace.schema';
-import { USER_MODEL, userSchema } from './schemas/user.schema';
-import { MEMBERSHIP_MODEL, membershipSchema } from './schemas/membership.schema';
-import { PUBLIC_KEY_MODEL, publicKeySchema } from './schemas/public-key.schema';
-import { FIREWALL_RULE_MODEL, firewallRuleSchema } from './schemas/firewall-rule.schema';
-import { ANNOUNCEMENT_MODEL, announcementSchema } from './schemas/announcement.schema';
-import { CONNECTOR_MODEL, connectorSchema } from './schemas/connector.schema';
-import { API_KEY_MODEL, apiKeySchema } from './schemas/api-key.schema';
+import type { Connection, Model } from 'mongoose';
+import { DEVICE_MODEL, type DeviceDocument, deviceSchema } from './schemas/device.schema';
+import { NAMESPACE_MODEL, type NamespaceDocument, namespaceSchema } from './schemas/namespace.schema';
+import { USER_MODEL, type UserDocument, userSchema } from './schemas/user.schema';
+import { MEMBERSHIP_MODEL, type MembershipDocument, membershipSchema } from './schemas/membership.schema';
+import { PUBLIC_KEY_MODEL, type PublicKeyDocument, publicKeySchema } from './schemas/public-key.schema';
+import { FIREWALL_RULE_MODEL, type FirewallRuleDocument, firewallRuleSchema } from './schemas/firewall-rule.schema';
+import { ANNOUNCEMENT_MODEL, type AnnouncementDocument, announcementSchema } from './schemas/announcement.schema';
+import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './schemas/connector.schema';
+import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
 
+// Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
   { name: USER_MODEL, schema: userSchema },
   { name: NAMESPACE_MODEL, schema: namespaceSchema },
@@ -20,3 +22,38 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: CONNECTOR_MODEL, schema: connectorSchema },
   { name: API_KEY_MODEL, schema: apiKeySchema },
 ];
+
+/** Every collection's raw model on one connection, by collection. */
+export interface RawModels {
+  users: Model<UserDocument>;
+  namespaces: Model<NamespaceDocument>;
+  devices: Model<DeviceDocument>;
+  memberships: Model<MembershipDocument>;
+  publicKeys: Model<PublicKeyDocument>;
+  firewallRules: Model<FirewallRuleDocument>;
+  announcements: Model<AnnouncementDocument>;
+  connectors: Model<ConnectorDocument>;
+  apiKeys: Model<ApiKeyDocument>;
+}
+
+/**
+ * Registers every model on a connection the caller opened itself and returns them. It exists for the testing lib,
+ * which arranges and inspects documents behind the repositories' backs; application code never holds a connection
+ * (lint bans mongoose outside data-access, queue and testing), so it cannot reach a raw model through this.
+ */
+export function registerModels(connection: Connection): RawModels {
+  for (const definition of modelDefinitions) {
+    if (!connection.models[definition.name]) connection.model(definition.name, definition.schema);
+  }
+  return {
+    users: connection.model<UserDocument>(USER_MODEL),
+    namespaces: connection.model<NamespaceDocument>(NAMESPACE_MODEL),
+    devices: connection.model<DeviceDocument>(DEVICE_MODEL),
+    memberships: connection.model<MembershipDocument>(MEMBERSHIP_MODEL),
+    publicKeys: connection.model<PublicKeyDocument>(PUBLIC_KEY_MODEL),
+    firewallRules: connection.model<FirewallRuleDocument>(FIREWALL_RULE_MODEL),
+    announcements: connection.model<AnnouncementDocument>(ANNOUNCEMENT_MODEL),
+    connectors: connection.model<ConnectorDocument>(CONNECTOR_MODEL),
+    apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
+  };
+}

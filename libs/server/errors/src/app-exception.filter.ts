@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { type ErrorBody, ErrorCode } from '@fleetgate/contracts';
+import { redactQuerySecrets } from '@fleetgate/logging';
 import { httpStatusOf } from './http-status';
 import { toAppException } from './to-app-exception';
 
@@ -29,7 +30,7 @@ export class AppExceptionFilter implements ExceptionFilter {
 
     const errorId = randomUUID();
     this.logger.error(
-      { err: error, errorId, requestId: request?.id, method: request?.method, url: request?.originalUrl },
+      { err: error, errorId, requestId: request?.id, method: request?.method, url: request?.originalUrl && redactQuerySecrets(request.originalUrl) },
       'unhandled error',
     );
     const body: ErrorBody = { code: ErrorCode.Internal, message: 'internal server error', errorId };

@@ -4,3 +4,4 @@ export { httpStatusOf } from './http-status';
 export { toAppException } from './to-app-exception';
 export { createValidationPipe } from './validation.pipe';
 export { isDuplicateKeyError } from './duplicate-key';
+export { jsonNestingDepth, MAX_JSON_DEPTH, verifyJsonDepth } from './json-depth';

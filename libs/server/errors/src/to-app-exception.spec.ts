@@ -29,6 +29,7 @@ describe('error mapping', () => {
   it('translates framework and database errors clients cause into 4xx codes', () => {
     expect(toAppException(new NotFoundException('Cannot GET /x'))).toMatchObject({
       code: ErrorCode.NotFound,
+      message: 'route not found',
     });
     expect(toAppException(new BadRequestException(['name must be shorter']))).toMatchObject({
       code: ErrorCode.ValidationFailed,

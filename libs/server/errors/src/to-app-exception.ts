@@ -1,8 +1,9 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
 import { ErrorCode } from '@fleetgate/contracts';
 import { AppException } from './app.exception';
 import { isDuplicateKeyError } from './duplicate-key';
 import { errorCodeOfHttpStatus } from './http-status';
+import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from './json-depth';
 
 /**
  * Turns errors the application expects from its libraries into an AppException; returns null for anything else,
@@ -10,6 +11,8 @@ import { errorCodeOfHttpStatus } from './http-status';
  */
 export function toAppException(error: unknown): AppException | null {
   if (error instanceof AppException) return error;
+  // The router's own answer for a path no controller serves; it would echo `Cannot GET /path` as the message.
+  if (error instanceof NotFoundException && /^Cannot [A-Z]+ \//.test(error.message)) return AppException.notFound('route');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
@@ -29,6 +32,9 @@ export function toAppException(error: unknown): AppException | null {
     return new AppException(ErrorCode.ValidationFailed, 'a value has the wrong type');
   }
   if (isBodyParserError(error)) {
+    if (error.type === JSON_TOO_DEEP) {
+      return AppException.validation(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    }
     return new AppException(
       ErrorCode.ValidationFailed,
       error.status === 413 ? 'request body is too large' : 'request body is not valid JSON',

@@ -1,5 +1,4 @@
 import {
-  DEVICE_MODEL,
   type DeviceDocument,
   DevicePresenceRepository,
   type DevicePresenceStore,
@@ -49,7 +48,7 @@ describe('PresenceBatcher against the real Redis and database', () => {
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
-    model = context.connection.model<DeviceDocument>(DEVICE_MODEL);
+    model = context.models.devices;
     store = presenceStore(context);
     repository = new DevicePresenceRepository(model);
   });

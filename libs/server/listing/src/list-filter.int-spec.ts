@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Model } from 'mongoose';
-import { DEVICE_MODEL, type DeviceDocument } from '@fleetgate/data-access';
+import { type DeviceDocument } from '@fleetgate/data-access';
 import { createTestContext, factory, type TestContext } from '@fleetgate/testing';
 import { type FieldAllowList, parseListFilter } from './list-filter';
 
@@ -84,7 +84,7 @@ describe('the list filter language against the real database', () => {
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
-    devices = context.connection.model<DeviceDocument>(DEVICE_MODEL);
+    devices = context.models.devices;
     const names = ['abc', 'bad', 'cab', 'dab', 'ABD', 'cd', 'a', 'bcd', 'dd', 'ca'];
     const random = fc.sample(fc.tuple(fc.boolean(), fc.subarray(TAGS), fc.integer({ min: 0, max: 30 })), { numRuns: 30, seed: 42 });
     const arranged = random.map(([online, tags, day], index) => {

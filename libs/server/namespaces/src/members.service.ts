@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { PlatformKeys } from '@fleetgate/auth';
 import { EmailJobName, QueueName } from '@fleetgate/contracts';
 import {
+  ApiKeysRepository,
   type MemberRole,
   MembershipsRepository,
   type NamespaceDocument,
@@ -41,6 +42,7 @@ export class MembersService {
     @Inject(NAMESPACES_OPTIONS) private readonly options: NamespacesOptions,
     private readonly namespaces: NamespacesRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly apiKeys: ApiKeysRepository,
     private readonly users: UsersRepository,
     private readonly views: NamespaceViewsService,
     private readonly queue: QueueProducer,
@@ -128,7 +130,11 @@ export class MembersService {
     await this.memberships.updateOne(scope, { user_id: userId }, { $set: { role } });
   }
 
-  /** Removes a member (or a pending invitation); access ends with the next request, which looks the role up anew. */
+  /**
+   * Removes a member (or a pending invitation); access ends with the next request, which looks the role up anew.
+   * The member's API keys are deleted with the membership: a key only checks that its creator is a member, so a
+   * kept key would work again the day the member is invited back.
+   */
   async remove(member: AuthenticatedMember, tenant: string, userId: string): Promise<NamespaceView> {
     const scope = scopeOfPath(member, tenant);
     const target = await this.memberships.findOne(scope, { user_id: userId });
@@ -136,6 +142,7 @@ export class MembersService {
     if (!roleHasAuthorityOver(member.role, target.role)) {
       throw AppException.forbidden(`a ${member.role} may not remove an ${target.role}`);
     }
+    await this.revokeApiKeysOf(scope, userId);
     await this.memberships.deleteOne(scope, { user_id: userId });
     return this.views.view(await this.namespace(scope));
   }
@@ -145,7 +152,13 @@ export class MembersService {
     const scope = scopeOfPath(member, tenant);
     if (member.role === 'owner')
       throw AppException.forbidden('the owner cannot leave; delete the namespace instead');
+    await this.revokeApiKeysOf(scope, member.userId);
     await this.memberships.deleteOne(scope, { user_id: member.userId });
+  }
+
+  // Before the membership goes: should this fail, the member is still there and a retry deletes both.
+  private async revokeApiKeysOf(scope: TenantScope, userId: string): Promise<void> {
+    await this.apiKeys.deleteMany(scope, { created_by: userId });
   }
 
   private async sendInvitation(

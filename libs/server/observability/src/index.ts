@@ -1,4 +1,4 @@
-export { LoggingModule, REQUEST_ID_HEADER, requestIdOf } from './logging.module';
+export { LoggingModule, REQUEST_ID_HEADER, requestIdOf, serializeRequest } from './logging.module';
 export { checkHealth, type HealthIndicator } from './health.service';
 export { startHealthServer, type HealthServer } from './health-server';
 export { enableGracefulShutdown } from './graceful-shutdown';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { loggerOptions } from '@fleetgate/logging';
+import { loggerOptions, redactQuerySecrets } from '@fleetgate/logging';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const acceptableRequestId = /^[A-Za-z0-9._-]{8,64}$/;
@@ -13,6 +13,11 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
   const id = typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
+}
+
+/** What a request log line says about the request: the URL without the secrets its query string may carry. */
+export function serializeRequest(request: { id: string; method: string; url: string }): { id: string; method: string; url: string } {
+  return { id: request.id, method: request.method, url: redactQuerySecrets(request.url) };
 }
 
 /** Structured request logging for an HTTP app: one line per request, with its id, secrets redacted. */
@@ -27,13 +32,7 @@ export class LoggingModule {
             ...loggerOptions(settings),
             genReqId: requestIdOf,
             customAttributeKeys: { reqId: 'requestId' },
-            serializers: {
-              req: (request: { id: string; method: string; url: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url,
-              }),
-            },
+            serializers: { req: serializeRequest },
           },
         }),
       ],

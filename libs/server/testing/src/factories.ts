@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import {
-  DEVICE_MODEL,
-  type DeviceDocument,
-  NAMESPACE_MODEL,
-  type NamespaceDocument,
-  USER_MODEL,
-  type UserDocument,
-} from '@fleetgate/data-access';
+import { type DeviceDocument, type NamespaceDocument, registerModels, type UserDocument } from '@fleetgate/data-access';
 
 const suffix = () => randomBytes(4).toString('hex');
 
@@ -61,15 +54,13 @@ export const factory = {
 /** Writes documents straight into a test database, for arranging a test. */
 export const persist = {
   user: (connection: Connection, overrides: Partial<UserDocument> = {}) =>
-    connection.model<UserDocument>(USER_MODEL).create(factory.user(overrides)).then((doc) => doc.toObject() as UserDocument),
+    registerModels(connection).users.create(factory.user(overrides)).then((doc) => doc.toObject() as UserDocument),
   namespace: (connection: Connection, overrides: Partial<NamespaceDocument> = {}) =>
-    connection
-      .model<NamespaceDocument>(NAMESPACE_MODEL)
-      .create(factory.namespace(overrides))
+    registerModels(connection)
+      .namespaces.create(factory.namespace(overrides))
       .then((doc) => doc.toObject() as NamespaceDocument),
   device: (connection: Connection, overrides: Partial<DeviceDocument> & Pick<DeviceDocument, 'tenant_id'>) =>
-    connection
-      .model<DeviceDocument>(DEVICE_MODEL)
-      .create(factory.device(overrides))
+    registerModels(connection)
+      .devices.create(factory.device(overrides))
       .then((doc) => doc.toObject() as DeviceDocument),
 };

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import IORedis, { type Redis } from 'ioredis';
 import mongoose, { type Connection } from 'mongoose';
 import { loadTestServices, type TestServices } from '@fleetgate/config';
-import { modelDefinitions } from '@fleetgate/data-access';
+import { type RawModels, registerModels } from '@fleetgate/data-access';
 import { workspaceRoot } from './workspace-root';
 
 export interface TestContext {
@@ -13,6 +13,8 @@ export interface TestContext {
   /** Prefix for every Redis key this test file writes; its keys are deleted by `close()`. */
   redisPrefix: string;
   connection: Connection;
+  /** Raw models on `connection`, for arranging and inspecting documents behind the repositories' backs. */
+  models: RawModels;
   redis: Redis;
   close(): Promise<void>;
 }
@@ -38,7 +40,7 @@ export async function createTestContext(
     serverSelectionTimeoutMS: 5_000,
   });
   await connection.asPromise();
-  for (const definition of modelDefinitions) connection.model(definition.name, definition.schema);
+  const models = registerModels(connection);
   // Unique indexes are the invariants under test: build them before any test writes.
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
 
@@ -49,6 +51,7 @@ export async function createTestContext(
     databaseName,
     redisPrefix,
     connection,
+    models,
     redis,
     async close() {
       await connection.dropDatabase().catch(() => undefined);

@@ -1,2 +1,2 @@
 export { createLogger, loggerOptions, type Logger, type LoggerSettings } from './create-logger';
-export { redactedPaths, redactUrlCredentials } from './redaction';
+export { redactedPaths, redactQuerySecrets, redactUrlCredentials } from './redaction';

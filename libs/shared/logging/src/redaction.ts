@@ -22,6 +22,17 @@ export const redactedPaths: readonly string[] = [
   '*.apiKey',
 ];
 
+/**
+ * Query parameters that carry a secret: confirmation and reset tokens (`?token=`), invitation and setup signatures
+ * (`?sig=`), and anything named like a key or code. Request logs print the URL, so their values are hidden there.
+ */
+const secretQueryParameter = /([?&](?:token|sig|signature|code|key|api_key|secret|password|hash)=)[^&#]*/gi;
+
+/** Hides the values of secret-bearing query parameters in a request URL, for request logs. */
+export function redactQuerySecrets(url: string): string {
+  return url.replace(secretQueryParameter, '$1[redacted]');
+}
+
 const credentialsInUrl = /(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/g;
 
 /** Hides the password in a connection URL such as mongodb://user:secret@host, for logs and error messages. */

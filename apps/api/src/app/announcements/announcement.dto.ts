@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { emptyQueryValueNote } from '@fleetgate/listing';
 import { ListQueryDto } from '../common/list.query.dto';
 
 export class AnnouncementListQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: 'Announcements’ list order (by date).' })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: `Announcements’ list order (by date). ${emptyQueryValueNote}` })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order_by: 'asc' | 'desc' = 'desc';

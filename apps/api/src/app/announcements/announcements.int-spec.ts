@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadApiConfig } from '@fleetgate/config';
-import { ANNOUNCEMENT_MODEL } from '@fleetgate/data-access';
 import {
   bootHttpApp,
   childEnvironment,
@@ -31,7 +30,7 @@ describe('announcements', () => {
     keys = temporaryKeyDirectory();
     api = await bootHttpApp(() => createApiApplication(loadApiConfig(serverEnvironment(context, { PLATFORM_KEY_DIR: keys.path }))));
     owner = await newOwner(api);
-    await context.connection.model(ANNOUNCEMENT_MODEL).create([
+    await context.models.announcements.create([
       { uuid: '3dd0d1f8-8246-4519-b11a-a3dd33717f61', title: 'first', content: '# one', date: new Date('2026-01-01T00:00:00Z') },
       { uuid: '3dd0d1f8-8246-4519-b11a-a3dd33717f62', title: 'second', content: '# two', date: new Date('2026-02-01T00:00:00Z') },
       { uuid: '3dd0d1f8-8246-4519-b11a-a3dd33717f63', title: 'third', content: '# three', date: new Date('2026-03-01T00:00:00Z') },
@@ -91,7 +90,7 @@ describe('cli.js announce', () => {
     const { stdout } = await announce('--title', 'Maintenance', '--content', 'Down at **noon**.');
     const printed = JSON.parse(stdout) as { uuid: string; title: string; content: string; date: string };
     expect(printed).toMatchObject({ title: 'Maintenance', content: 'Down at **noon**.' });
-    expect(await context.connection.model(ANNOUNCEMENT_MODEL).countDocuments({ uuid: printed.uuid })).toBe(1);
+    expect(await context.models.announcements.countDocuments({ uuid: printed.uuid })).toBe(1);
     await expect(announce('--content', 'x')).rejects.toMatchObject({ code: 64 });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { API_KEY_MODEL, ApiKeysRepository, apiKeyDigest, tenantScope } from '@fleetgate/data-access';
+import { ApiKeysRepository, apiKeyDigest, tenantScope } from '@fleetgate/data-access';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -120,7 +120,7 @@ describe('API keys: manage them, and authenticate with X-API-KEY', () => {
       });
 
       // Only the digest is stored: nothing in the document is the plaintext.
-      const stored = await context.connection.model(API_KEY_MODEL).findOne({ name: 'deploy-bot' }).lean();
+      const stored = await context.models.apiKeys.findOne({ name: 'deploy-bot' }).lean();
       expect(stored).toMatchObject({ key_digest: apiKeyDigest(created.id), tenant_id: owner.tenantId });
       expect(JSON.stringify(stored)).not.toContain(created.id);
     });
@@ -153,6 +153,8 @@ describe('API keys: manage them, and authenticate with X-API-KEY', () => {
       ['expires_at', { name: 'valid-name', expires_at: '30' }],
       ['expires_at', { name: 'valid-name' }],
       ['key', { name: 'valid-name', expires_at: 30, key: 'not-a-uuid' }],
+      ['key', { name: 'valid-name', expires_at: 30, key: '00000000-0000-0000-0000-000000000000' }],
+      ['key', { name: 'valid-name', expires_at: 30, key: '00000000-0000-4000-8000-000000000000' }],
       ['role', { name: 'valid-name', expires_at: 30, role: 'superuser' }],
       ['unknown', { name: 'valid-name', expires_at: 30, unknown: true }],
     ])('refuses an invalid %s with 400 naming it (%j)', async (field, body) => {
@@ -173,12 +175,18 @@ describe('API keys: manage them, and authenticate with X-API-KEY', () => {
       expect((await createKey(second, { name: 'shared-name', expires_at: 30 })).status).toBe(200);
     });
 
-    it('refuses a key value already in use with 409', async () => {
+    it('refuses a key value already in use with 409, in words that do not say where it is used', async () => {
       const { owner } = await team();
+      const stranger = await newOwner(api);
       const chosen = randomUUID();
       await newKey(owner, { key: chosen });
-      const again = await createKey(owner, { name: uniqueName(), expires_at: 30, key: chosen });
-      expect(again.status).toBe(409);
+      for (const caller of [owner, stranger]) {
+        const again = await createKey(caller, { name: uniqueName(), expires_at: 30, key: chosen });
+        expect(again.status).toBe(409);
+        expect((await readJson<ErrorJson>(again)).message).toBe(
+          'this key cannot be used; leave it out and the server generates one',
+        );
+      }
     });
 
     it('refuses a role above the creator’s, and owner for anyone, with 403', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { type PlatformKeys, signDeviceToken, signUserToken } from '@fleetgate/auth';
-import { MEMBERSHIP_MODEL, MembershipsRepository, tenantScope } from '@fleetgate/data-access';
+import { MembershipsRepository, tenantScope } from '@fleetgate/data-access';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
@@ -61,7 +61,7 @@ describe('login and the member guard', () => {
 
     it('logs a user without a namespace in with an empty tenant and role', async () => {
       const member = await newMember(api, randomUUID(), 'observer');
-      await context.connection.model(MEMBERSHIP_MODEL).deleteMany({ user_id: member.userId });
+      await context.models.memberships.deleteMany({ user_id: member.userId });
       const response = await postLogin(api, { username: member.username, password: member.password });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ tenant: '', role: '' });
@@ -134,15 +134,14 @@ describe('login and the member guard', () => {
       const owner = await newOwner(api);
       const operator = await newMember(api, owner.tenantId, 'operator');
       expect((await devicesOf(operator.authorization)).status).toBe(200);
-      await context.connection.model(MEMBERSHIP_MODEL).deleteOne({ user_id: operator.userId });
+      await context.models.memberships.deleteOne({ user_id: operator.userId });
       expect((await devicesOf(operator.authorization)).status).toBe(403);
     });
 
     it('refuses a pending membership and a token without a tenant', async () => {
       const owner = await newOwner(api);
       const invited = await newMember(api, owner.tenantId, 'operator');
-      await context.connection
-        .model(MEMBERSHIP_MODEL)
+      await context.models.memberships
         .updateOne({ user_id: invited.userId }, { $set: { status: 'pending' } });
       expect((await devicesOf(invited.authorization)).status).toBe(403);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { MEMBERSHIP_MODEL, MembershipsRepository, tenantScope } from '@fleetgate/data-access';
+import { MembershipsRepository, tenantScope } from '@fleetgate/data-access';
 import { createTestContext, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { newMember, newOwner } from '../../testing/members';
@@ -47,7 +47,7 @@ describe('current user and namespace switching', () => {
   it('GET /api/auth/user drops a namespace the caller was removed from', async () => {
     const owner = await newOwner(api);
     const operator = await newMember(api, owner.tenantId, 'operator');
-    await context.connection.model(MEMBERSHIP_MODEL).deleteOne({ user_id: operator.userId });
+    await context.models.memberships.deleteOne({ user_id: operator.userId });
     const response = await get('/api/auth/user', operator.authorization);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ tenant: '', role: '' });
@@ -79,8 +79,7 @@ describe('current user and namespace switching', () => {
       expect((await get(`${route}/${other.tenantId}`)).status).toBe(401);
 
       // A pending invitation is not membership.
-      await context.connection
-        .model(MEMBERSHIP_MODEL)
+      await context.models.memberships
         .updateOne({ user_id: owner.userId, tenant_id: other.tenantId }, { $set: { status: 'pending' } });
       expect((await get(`${route}/${other.tenantId}`, owner.authorization)).status).toBe(403);
     },

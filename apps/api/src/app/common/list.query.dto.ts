@@ -1,17 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { emptyQueryValueNote } from '@fleetgate/listing';
 
 /** ShellHub's paging query: `page` from 1, `per_page` 1 to 100. */
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Page number' })
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: `Page number. ${emptyQueryValueNote}` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10, description: 'Items per page' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10, description: `Items per page. ${emptyQueryValueNote}` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -22,7 +23,8 @@ export class ListQueryDto {
   @ApiPropertyOptional({
     description:
       'Base64 of a JSON array of {type:"property",params:{name,operator:contains|eq|ne|bool|gt|lt,value}} and ' +
-      '{type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list.',
+      '{type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list. ' +
+      emptyQueryValueNote,
   })
   @IsOptional()
   @IsString()

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { deviceAuthSigningMessage, type DeviceAuthSignedFields } from '@fleetgate/contracts';
-import { DEVICE_MODEL, type DeviceDocument } from '@fleetgate/data-access';
+import { type DeviceDocument } from '@fleetgate/data-access';
 import { type DeviceAuthResponse, deviceUid } from '@fleetgate/devices';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
 import { type PlatformKeys, verifyDeviceToken } from '@fleetgate/auth';
@@ -21,7 +21,7 @@ describe('device registration: POST /api/devices/auth and /api/auth/device', () 
     platform: 'native',
   };
 
-  const devices = () => context.connection.model<DeviceDocument>(DEVICE_MODEL);
+  const devices = () => context.models.devices;
   const register = (body: unknown, path = '/api/devices/auth', headers: Record<string, string> = {}) =>
     fetch(`${api.url}${path}`, {
       method: 'POST',

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadApiConfig } from '@fleetgate/config';
-import { DEVICE_MODEL, type DeviceDocument } from '@fleetgate/data-access';
 import {
   bootHttpApp,
   createTestContext,
@@ -51,7 +50,7 @@ describe('device position from the registration’s verified client address', ()
       }),
     });
   const stored = (mac: string) =>
-    context.connection.model<DeviceDocument>(DEVICE_MODEL).findOne({ tenant_id: tenantId, 'identity.mac': mac }).lean();
+    context.models.devices.findOne({ tenant_id: tenantId, 'identity.mac': mac }).lean();
 
   it('places a device registering through a trusted proxy (X-Real-IP) in London', async () => {
     const app = await start({ GEOIP_DATABASE_PATH: testDatabase, TRUSTED_PROXIES: '127.0.0.1/32 ::1/128 ::ffff:127.0.0.1/128' });

@@ -1,4 +1,4 @@
-import { DEVICE_MODEL, type DeviceDocument, NAMESPACE_MODEL } from '@fleetgate/data-access';
+import { type DeviceDocument } from '@fleetgate/data-access';
 import { arrangePresence, createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -31,7 +31,7 @@ describe('devices: list, get and status changes', () => {
     api = await startApi(context);
     owner = await newOwner(api);
   });
-  afterEach(() => context.connection.model(DEVICE_MODEL).deleteMany({}));
+  afterEach(() => context.models.devices.deleteMany({}));
   afterAll(async () => {
     await api?.close();
     await context.close();
@@ -88,6 +88,30 @@ describe('devices: list, get and status changes', () => {
     ['an unknown parameter', '?tenant_id=x'],
   ])('refuses %s with a 400', async (_case, query) => {
     expect((await call(owner, `/api/devices${query}`)).status).toBe(400);
+  });
+
+  it('reads empty list parameters as absent, as ShellHub does: the exact request its clients send', async () => {
+    await deviceOf(owner, { name: 'kitchen-pi', status: 'accepted' });
+    await deviceOf(owner, { name: 'garage-pi', status: 'pending' });
+    await deviceOf(owner, {
+      name: 'web',
+      info: { id: 'docker', pretty_name: 'nginx:1.27', version: '0.1.0', arch: 'x86_64', platform: 'connector' },
+    });
+
+    const devices = await call(owner, '/api/devices?filter=&page=1&per_page=10&status=');
+    expect(devices.status).toBe(200);
+    expect(devices.headers.get('x-total-count')).toBe('2');
+    expect((await names(devices)).sort()).toEqual(['garage-pi', 'kitchen-pi']);
+
+    const containers = await call(owner, '/api/containers?filter=&page=1&per_page=10&status=');
+    expect(containers.status).toBe(200);
+    expect(await names(containers)).toEqual(['web']);
+
+    const everyEmpty = await call(owner, '/api/devices?filter=&page=&per_page=&status=&sort_by=&order_by=');
+    expect(everyEmpty.status).toBe(200);
+    expect(everyEmpty.headers.get('x-total-count')).toBe('2');
+    // Empty is absent, not a wildcard: a value that is there is still checked.
+    expect((await call(owner, '/api/devices?status=sleeping&filter=')).status).toBe(400);
   });
 
   it('filters with ShellHub’s filter language: the web UI’s name search, over HTTP', async () => {
@@ -226,8 +250,7 @@ describe('devices: list, get and status changes', () => {
 
   it('refuses to accept beyond the namespace’s device limit', async () => {
     const limited = await newOwner(api);
-    await context.connection
-      .model(NAMESPACE_MODEL)
+    await context.models.namespaces
       .updateOne({ tenant_id: limited.tenantId }, { $set: { max_devices: 1 } });
     await deviceOf(limited, { status: 'accepted' });
     const waiting = await deviceOf(limited);

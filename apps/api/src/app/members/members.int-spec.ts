@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadApiConfig } from '@fleetgate/config';
 import { EmailJobName, type EmailJobPayload, QueueName } from '@fleetgate/contracts';
-import { MEMBERSHIP_MODEL, USER_MODEL, UsersRepository } from '@fleetgate/data-access';
+import { UsersRepository } from '@fleetgate/data-access';
 import { PasswordHashingService } from '@fleetgate/identity';
 import { QueueProducer } from '@fleetgate/queue';
 import {
@@ -100,7 +100,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
     call(caller, `/api/namespaces/${tenantId}/members`, 'POST', { email, role });
 
   const membership = (tenantId: string, userId: string) =>
-    context.connection.model(MEMBERSHIP_MODEL).findOne({ tenant_id: tenantId, user_id: userId }).lean();
+    context.models.memberships.findOne({ tenant_id: tenantId, user_id: userId }).lean();
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
@@ -169,8 +169,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
       const owner = await newOwner(api);
       const email = `${randomName('new')}@example.test`;
       expect((await invite(owner, owner.tenantId, email)).status).toBe(200);
-      const user = await context.connection
-        .model(USER_MODEL)
+      const user = await context.models.users
         .findOne({ email })
         .lean<{ id: string; status: string }>();
       expect(user?.status).toBe('invited');
@@ -237,7 +236,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
           .status,
       ).toBe(401);
       expect((await invite(owner, stranger.tenantId, email)).status).toBe(404);
-      expect(await context.connection.model(USER_MODEL).countDocuments({ email })).toBe(0);
+      expect(await context.models.users.countDocuments({ email })).toBe(0);
     });
   });
 
@@ -408,6 +407,40 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
   });
 
   describe('DELETE /api/namespaces/{tenant}/members/{uid}', () => {
+    it('revokes a removed member’s API keys for good: they stay dead after the member is invited back', async () => {
+      const owner = await newOwner(api);
+      const member = await newUser();
+      const accept = `/api/namespaces/${owner.tenantId}/members/accept-invite`;
+      const join = async () => {
+        // Administrators may create API keys; operators may not.
+        await invite(owner, owner.tenantId, member.email, 'administrator');
+        const sent = (await invitationsTo(member.email)).at(-1);
+        expect((await call(member, accept, 'PATCH', { sig: sent?.sig })).status).toBe(200);
+      };
+      const withKey = (key: string) => fetch(`${api.url}/api/devices`, { headers: { 'x-api-key': key } });
+
+      await join();
+      const switched = await readJson<{ token: string }>(
+        await call(member, `/api/auth/token/${owner.tenantId}`),
+      );
+      const created = await call(
+        { ...member, authorization: `Bearer ${switched.token}` },
+        '/api/namespaces/api-key',
+        'POST',
+        { name: randomName('bot').slice(0, 20), expires_at: -1 },
+      );
+      expect(created.status).toBe(200);
+      const key = (await readJson<{ id: string }>(created)).id;
+      expect((await withKey(key)).status).toBe(200);
+
+      expect((await call(owner, `/api/namespaces/${owner.tenantId}/members/${member.userId}`, 'DELETE')).status).toBe(200);
+      expect((await withKey(key)).status).toBe(401);
+
+      await join();
+      expect((await withKey(key)).status).toBe(401);
+      expect(await context.models.apiKeys.countDocuments({ tenant_id: owner.tenantId, created_by: member.userId })).toBe(0);
+    });
+
     it('removes a member the caller has authority over, who loses access at once', async () => {
       const { owner, members } = await team();
       const path = (uid: string) => `/api/namespaces/${owner.tenantId}/members/${uid}`;
@@ -455,7 +488,7 @@ describe('members: invite, accept, look up, change role, remove, leave', () => {
         expect((await call(members[role], `/api/namespaces/${owner.tenantId}`)).status).toBe(403);
       }
       expect(
-        await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: owner.tenantId }),
+        await context.models.memberships.countDocuments({ tenant_id: owner.tenantId }),
       ).toBe(1);
     });
 

@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
-import {
-  MEMBERSHIP_MODEL,
-  MembershipsRepository,
-  NAMESPACE_MODEL,
-  tenantScope,
-  USER_MODEL,
-  UsersRepository,
-} from '@fleetgate/data-access';
+import { MembershipsRepository, tenantScope, UsersRepository } from '@fleetgate/data-access';
 import { PasswordHashingService } from '@fleetgate/identity';
 import { QueueProducer } from '@fleetgate/queue';
 import { createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
@@ -300,8 +293,7 @@ describe('namespaces: create, list, get, edit, delete', () => {
         name: owner.namespace,
         settings: { session_record: false, connection_announcement: '' },
       });
-      const stored = await context.connection
-        .model(NAMESPACE_MODEL)
+      const stored = await context.models.namespaces
         .findOne({ tenant_id: owner.tenantId })
         .lean();
       expect(stored).toMatchObject({ name: owner.namespace, settings: { session_record: false } });
@@ -353,13 +345,13 @@ describe('namespaces: create, list, get, edit, delete', () => {
       expect(response.status).toBe(200);
 
       expect(
-        await context.connection.model(NAMESPACE_MODEL).countDocuments({ tenant_id: owner.tenantId }),
+        await context.models.namespaces.countDocuments({ tenant_id: owner.tenantId }),
       ).toBe(0);
       expect(
-        await context.connection.model(MEMBERSHIP_MODEL).countDocuments({ tenant_id: owner.tenantId }),
+        await context.models.memberships.countDocuments({ tenant_id: owner.tenantId }),
       ).toBe(0);
       // Users are not tenant-owned: they stay.
-      expect(await context.connection.model(USER_MODEL).countDocuments({ id: members.observer.userId })).toBe(
+      expect(await context.models.users.countDocuments({ id: members.observer.userId })).toBe(
         1,
       );
       for (const role of roles) {
@@ -378,7 +370,7 @@ describe('namespaces: create, list, get, edit, delete', () => {
       const stranger = await newOwner(api);
       expect((await call(owner, `/api/namespaces/${stranger.tenantId}`, 'DELETE')).status).toBe(404);
       expect(
-        await context.connection.model(NAMESPACE_MODEL).countDocuments({ tenant_id: stranger.tenantId }),
+        await context.models.namespaces.countDocuments({ tenant_id: stranger.tenantId }),
       ).toBe(1);
     });
   });

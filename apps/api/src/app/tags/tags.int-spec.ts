@@ -1,5 +1,4 @@
 import { loadApiConfig } from '@fleetgate/config';
-import { DEVICE_MODEL, type DeviceDocument, FIREWALL_RULE_MODEL, PUBLIC_KEY_MODEL } from '@fleetgate/data-access';
 import {
   arrangePresence,
   bootHttpApp,
@@ -27,7 +26,7 @@ describe('tags, device updates and stats', () => {
       headers: { authorization: member.authorization, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const device = (uid: string) => context.connection.model<DeviceDocument>(DEVICE_MODEL).findOne({ uid }).lean();
+  const device = (uid: string) => context.models.devices.findOne({ uid }).lean();
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
@@ -61,10 +60,10 @@ describe('tags, device updates and stats', () => {
     const tenant = (await newOwner(api)) as TestMember;
     const first = await persist.device(context.connection, { tenant_id: tenant.tenantId, tags: ['blue', 'red'] });
     const second = await persist.device(context.connection, { tenant_id: tenant.tenantId, tags: ['blue'] });
-    await context.connection.model(PUBLIC_KEY_MODEL).create({
+    await context.models.publicKeys.create({
       tenant_id: tenant.tenantId, fingerprint: 'aa', data: 'x', name: 'k', username: '', filter: { tags: ['blue'] },
     });
-    await context.connection.model(FIREWALL_RULE_MODEL).create({
+    await context.models.firewallRules.create({
       id: 'f'.repeat(24), tenant_id: tenant.tenantId, action: 'deny', active: true, priority: 1, source_ip: '.*', username: '.*', filter: { tags: ['blue', 'green'] },
     });
     const other = await persist.device(context.connection, { tenant_id: owner.tenantId, tags: ['blue'] });
@@ -76,12 +75,12 @@ describe('tags, device updates and stats', () => {
     expect((await call(tenant, 'PUT', '/api/tags/blue', { tag: 'navy' })).status).toBe(200);
     expect((await device(first.uid))?.tags.sort()).toEqual(['navy', 'red']);
     expect((await device(second.uid))?.tags).toEqual(['navy']);
-    expect((await context.connection.model(PUBLIC_KEY_MODEL).findOne({ tenant_id: tenant.tenantId }).lean())?.filter).toEqual({ tags: ['navy'] });
+    expect((await context.models.publicKeys.findOne({ tenant_id: tenant.tenantId }).lean())?.filter).toEqual({ tags: ['navy'] });
     expect((await device(other.uid))?.tags).toEqual(['blue']);
 
     expect((await call(tenant, 'DELETE', '/api/tags/navy')).status).toBe(200);
     expect((await device(first.uid))?.tags).toEqual(['red']);
-    const rule = await context.connection.model(FIREWALL_RULE_MODEL).findOne({ tenant_id: tenant.tenantId }).lean();
+    const rule = await context.models.firewallRules.findOne({ tenant_id: tenant.tenantId }).lean();
     expect((rule as { filter: { tags: string[] } } | null)?.filter.tags).toEqual(['green']);
     expect((await call(tenant, 'DELETE', '/api/tags/navy')).status).toBe(404);
     expect(await readJson(await call(owner, 'GET', '/api/tags'))).toContain('blue');

@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EmailJobName, type EmailJobPayload, QueueName } from '@fleetgate/contracts';
 import {
-  NAMESPACE_MODEL,
   type NamespaceDocument,
-  USER_MODEL,
   type UserDocument,
   UsersRepository,
 } from '@fleetgate/data-access';
@@ -32,7 +30,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
-  const users = () => context.connection.model<UserDocument>(USER_MODEL);
+  const users = () => context.models.users;
   const stored = (username: string) => users().findOne({ username }).lean<UserDocument>();
 
   /** The e-mails enqueued for `to` with `template`, newest last, with the link they carry. */
@@ -656,8 +654,7 @@ describe('users: registration, confirmation, recovery, profile and account delet
 
       const stranger = await newOwner(api);
       expect((await send('PUT', path, { session_record: false }, stranger.authorization)).status).toBe(404);
-      const namespace = await context.connection
-        .model<NamespaceDocument>(NAMESPACE_MODEL)
+      const namespace = await context.models.namespaces
         .findOne({ tenant_id: owner.tenantId })
         .lean<NamespaceDocument>();
       expect(namespace?.settings.session_record).toBe(true);
@@ -704,8 +701,7 @@ describe('first-run setup: POST /api/setup', () => {
     const login = await postLogin(api, { username: 'first.admin', password: 'a long passphrase' });
     expect(login.status).toBe(200);
     expect(await readJson(login)).toMatchObject({ name: 'Admin', role: 'owner', tenant: expect.any(String) });
-    const namespace = await context.connection
-      .model<NamespaceDocument>(NAMESPACE_MODEL)
+    const namespace = await context.models.namespaces
       .findOne({})
       .lean<NamespaceDocument>();
     expect(namespace).toMatchObject({ name: 'first-admin', settings: { session_record: false } });

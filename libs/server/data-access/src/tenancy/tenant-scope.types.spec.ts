@@ -27,7 +27,7 @@ describe('TenantScope at the type level', () => {
     );
 
     const report = diagnostics.map((d) => `${lineOf(d)}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
-    expect(expected.size).toBe(6);
+    expect(expected.size).toBe(9);
     expect({ linesWithErrors: [...linesWithErrors].sort((a, b) => a - b), report }).toEqual({
       linesWithErrors: [...expected].sort((a, b) => a - b),
       report: expect.any(Array),

@@ -16,7 +16,7 @@ describe('TenantScopedRepository against the real database', () => {
     const module = await Test.createTestingModule({
       providers: [
         DevicesRepository,
-        { provide: getModelToken(DEVICE_MODEL), useValue: context.connection.model(DEVICE_MODEL) },
+        { provide: getModelToken(DEVICE_MODEL), useValue: context.models.devices },
       ],
     }).compile();
     devices = module.get(DevicesRepository);
@@ -54,6 +54,29 @@ describe('TenantScopedRepository against the real database', () => {
       devices.updateOne(tenantA, { uid: owned.uid }, { $set: { tenant_id: tenantB.tenantId } } as never),
     ).rejects.toThrow(/tenant_id/);
     await expect(devices.create(tenantB, { ...owned } as never)).rejects.toThrow(/tenant_id/);
+  });
+
+  it('refuses a $rename into or out of tenant_id, and tenant_id at any depth, even when the types are cast away', async () => {
+    // The name holds the other tenant's id, so a rename into tenant_id would hand the device to tenant B.
+    const owned = await persist.device(context.connection, { tenant_id: tenantA.tenantId, name: tenantB.tenantId });
+    const renames = [{ name: 'tenant_id' }, { remote_addr: 'tenant_id.0' }, { tenant_id: 'owner' }];
+    for (const $rename of renames) {
+      await expect(devices.updateOne(tenantA, { uid: owned.uid }, { $rename } as never)).rejects.toThrow(/tenant_id/);
+      await expect(devices.updateMany(tenantA, { uid: owned.uid }, { $rename } as never)).rejects.toThrow(/tenant_id/);
+    }
+    await expect(
+      devices.updateOne(tenantA, { uid: owned.uid }, [{ $unset: 'tenant_id' }] as never),
+    ).rejects.toThrow(/update document, not a pipeline/);
+
+    let deep: Record<string, unknown> = { tenant_id: tenantB.tenantId };
+    for (let level = 0; level < 40; level += 1) deep = { $and: [deep] };
+    await expect(devices.find(tenantA, deep as never)).rejects.toThrow(/tenant_id/);
+    await expect(
+      devices.updateOne(tenantA, { uid: owned.uid }, { $set: { info: { tenant_id: tenantB.tenantId } } } as never),
+    ).rejects.toThrow(/tenant_id/);
+
+    expect(await devices.findOne(tenantA, { uid: owned.uid })).toMatchObject({ name: tenantB.tenantId });
+    expect(await context.models.devices.countDocuments({ tenant_id: tenantB.tenantId })).toBe(0);
   });
 
   it('creates documents in the scope’s tenant', async () => {

@@ -9,6 +9,9 @@ export interface TenantOwned {
 /** A filter on a tenant-owned collection; the tenant comes from the scope, so a filter may not name it. */
 export type ScopedFilter<T> = FilterQuery<T> & { tenant_id?: never };
 
+/** `tenant_id` itself, or a path inside it. */
+type TenantPath = 'tenant_id' | `tenant_id.${string}`;
+
 /** An update that cannot move a document to another tenant. */
 export type ScopedUpdate<T> = UpdateQuery<T> & {
   tenant_id?: never;
@@ -16,6 +19,15 @@ export type ScopedUpdate<T> = UpdateQuery<T> & {
   $unset?: { tenant_id?: never };
   $rename?: { tenant_id?: never };
 };
+
+type RenamePaths<U> = U extends { $rename?: infer R } ? (R extends object ? keyof R | R[keyof R] : never) : never;
+
+/**
+ * Makes `$rename: { other_field: 'tenant_id' }` (into the tenant) and `{ 'tenant_id.x': … }` (out of it) compile
+ * errors; the key check alone let a rename into tenant_id through, which rewrites the owner to any value. The update
+ * methods take `const U` so that a literal target stays 'tenant_id' instead of widening to string.
+ */
+export type RenameKeepsTenant<U> = [Extract<RenamePaths<U>, TenantPath>] extends [never] ? unknown : { $rename: never };
 
 export type NewDocument<T extends TenantOwned> = Omit<T, 'tenant_id'>;
 
@@ -56,8 +68,12 @@ export abstract class TenantScopedRepository<T extends TenantOwned> {
   }
 
   /** Returns the updated document, or null when no document of this tenant matched. */
-  async updateOne(scope: TenantScope, filter: ScopedFilter<T>, update: ScopedUpdate<T>): Promise<T | null> {
-    assertNoTenantKey(update);
+  async updateOne<const U extends ScopedUpdate<T>>(
+    scope: TenantScope,
+    filter: ScopedFilter<T>,
+    update: U & RenameKeepsTenant<U>,
+  ): Promise<T | null> {
+    assertUpdateDocument(update);
     return this.model
       .findOneAndUpdate(this.scoped(scope, filter), update as UpdateQuery<T>, { new: true, runValidators: true })
       .lean<T>()
@@ -65,8 +81,12 @@ export abstract class TenantScopedRepository<T extends TenantOwned> {
   }
 
   /** Updates every matching document of the tenant; returns how many matched. */
-  async updateMany(scope: TenantScope, filter: ScopedFilter<T>, update: ScopedUpdate<T>): Promise<number> {
-    assertNoTenantKey(update);
+  async updateMany<const U extends ScopedUpdate<T>>(
+    scope: TenantScope,
+    filter: ScopedFilter<T>,
+    update: U & RenameKeepsTenant<U>,
+  ): Promise<number> {
+    assertUpdateDocument(update);
     const result = await this.model.updateMany(this.scoped(scope, filter), update as UpdateQuery<T>).exec();
     return result.matchedCount;
   }
@@ -89,17 +109,51 @@ export abstract class TenantScopedRepository<T extends TenantOwned> {
   }
 }
 
-/** Refuses any object that names `tenant_id` at any depth, including inside $or/$and/$set. */
-function assertNoTenantKey(value: unknown, depth = 0): void {
-  if (depth > 16 || value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) assertNoTenantKey(item, depth + 1);
-    return;
-  }
-  for (const [key, nested] of Object.entries(value)) {
-    if (key === 'tenant_id' || key.startsWith('tenant_id.')) {
-      throw new Error('tenant_id comes from the TenantScope; a filter or update may not name it');
+/**
+ * An aggregation-pipeline update can drop or rebuild tenant_id without naming it as a key (`$unset: 'tenant_id'`,
+ * `$replaceWith`), and FerretDB 1.24 does not run them anyway: only update documents are accepted.
+ */
+function assertUpdateDocument(update: unknown): void {
+  if (Array.isArray(update)) throw new Error('a tenant-scoped update must be an update document, not a pipeline');
+  assertNoTenantKey(update);
+}
+
+const tenantMessage = 'tenant_id comes from the TenantScope; a filter or update may not name it';
+
+function isTenantPath(path: string): boolean {
+  return path === 'tenant_id' || path.startsWith('tenant_id.');
+}
+
+/**
+ * Refuses any filter, update or new document that names `tenant_id` anywhere in it: as a key at any depth (inside
+ * $or, $set, nested documents), or as the source or target of a `$rename`. It walks the whole value with no depth
+ * limit, so nothing hides below a cut-off, and without recursion, so a deep value cannot overflow the stack.
+ */
+function assertNoTenantKey(value: unknown): void {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    if (Array.isArray(current)) {
+      for (const item of current) pending.push(item);
+      continue;
     }
-    if (key.startsWith('$')) assertNoTenantKey(nested, depth + 1);
+    if (isBsonScalar(current)) continue;
+    for (const [key, nested] of Object.entries(current)) {
+      if (isTenantPath(key)) throw new Error(tenantMessage);
+      if (key === '$rename' && nested !== null && typeof nested === 'object') {
+        for (const target of Object.values(nested)) {
+          if (typeof target === 'string' && isTenantPath(target)) throw new Error(tenantMessage);
+        }
+      }
+      pending.push(nested);
+    }
   }
+}
+
+/** Values the driver sends as single BSON values (ObjectId, Decimal128, Date, RegExp, Buffer): no keys to check. */
+function isBsonScalar(value: object): boolean {
+  return value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || '_bsontype' in value;
 }

@@ -43,9 +43,10 @@ export class ApiKeyCreateRequestDto implements ApiKeyCreateRequest {
     format: 'uuid',
     example: 'c629572a-b643-4301-90fe-4572b00d007e',
     description:
-      'The secret key itself, when the client chooses it; a random UUID v4 otherwise. Never returned again',
+      'The secret key itself, when the client chooses it: it must be a random UUID v4 (best left out, and the ' +
+      'server generates one). Never returned again',
   })
   @IsOptional()
-  @IsUUID('all', { message: 'key must be a UUID' })
+  @IsUUID('4', { message: 'key must be a random UUID v4' })
   key?: string;
 }

@@ -13,4 +13,8 @@ export async function misuse(devices: DevicesRepository): Promise<void> {
   await devices.find(scope, { tenant_id: 'bbbbbbbb-0000-4000-8000-000000000002' }); // EXPECT-ERROR the filter may not name the tenant
   await devices.updateOne(scope, { uid: 'x' }, { $set: { tenant_id: 'other' } }); // EXPECT-ERROR an update may not move a document
   await devices.deleteMany({ uid: 'x' }); // EXPECT-ERROR forgot the scope
+  await devices.updateOne(scope, { uid: 'x' }, { $rename: { name: 'tenant_id' } }); // EXPECT-ERROR a rename into the tenant
+  await devices.updateMany(scope, {}, { $rename: { remote_addr: 'tenant_id.x' } }); // EXPECT-ERROR a rename into a tenant path
+  await devices.updateOne(scope, { uid: 'x' }, { $rename: { tenant_id: 'owner' } }); // EXPECT-ERROR a rename out of the tenant
+  await devices.updateOne(scope, { uid: 'x' }, { $rename: { remote_addr: 'address' }, $set: { tags: ['a'] } }); // compiles
 }
