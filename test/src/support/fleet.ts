@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { AgentRunner, loadOrCreateDeviceKey, TunnelClient } from '@fleetgate/agent-device';
 import { type PlatformKeys, signDeviceToken } from '@fleetgate/auth';
 import type { AgentConfig } from '@fleetgate/config';
-import { DEVICE_MODEL, type DeviceDocument, insertManyInChunks } from '@fleetgate/data-access';
+import { insertManyInChunks, registerModels } from '@fleetgate/data-access';
 import { deviceUid } from '@fleetgate/devices';
 import { factory } from '@fleetgate/testing';
 import { root } from '../apps';
@@ -73,7 +73,7 @@ export class SimulatedFleet {
         status: 'accepted',
       }),
     );
-    await insertManyInChunks(connection.model<DeviceDocument>(DEVICE_MODEL), devices);
+    await insertManyInChunks(registerModels(connection).devices, devices);
     return new SimulatedFleet(macs, devices.map((device) => device.uid), keyPath);
   }
 

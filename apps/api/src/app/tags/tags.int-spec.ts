@@ -120,7 +120,7 @@ describe('tags, device updates and stats', () => {
     // Deleting the tag from the namespace leaves empty filters, which match no device; the rule also turns inactive.
     expect((await call(tenant, 'DELETE', '/api/tags/lab')).status).toBe(200);
     expect(await readJson(await call(tenant, 'GET', rulePath))).toMatchObject({ active: false, filter: { tags: [] } });
-    const stored = await context.connection.model(PUBLIC_KEY_MODEL).findOne({ tenant_id: tenant.tenantId }).lean();
+    const stored = await context.models.publicKeys.findOne({ tenant_id: tenant.tenantId }).lean();
     expect((stored as { filter: unknown } | null)?.filter).toEqual({ tags: [] });
   });
 
