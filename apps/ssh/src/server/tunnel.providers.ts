@@ -2,7 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { loadOrCreatePlatformKeys, type PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
 import { DevicePresenceRepository, DevicesRepository, NamespacesRepository } from '@fleetgate/data-access';
-import { PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { PresenceBatcher, TargetResolver, TunnelAdmission, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { DeviceAdmissionRepository } from '@fleetgate/queue';
 import { createLogger, type Logger } from '@fleetgate/logging';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
 
@@ -18,7 +19,12 @@ export const tunnelProviders: Provider[] = [
     inject: [SSH_CONFIG],
     useFactory: (config: SshConfig) => loadOrCreatePlatformKeys(config.platformKeyDirectory),
   },
-  { provide: TunnelRegistry, useValue: new TunnelRegistry() },
+  {
+    provide: TunnelRegistry,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) =>
+      new TunnelRegistry({ maxPendingPickupsPerDevice: config.tunnel.maxPendingPickupsPerDevice }),
+  },
   {
     provide: PresenceBatcher,
     inject: [DevicePresenceRepository, GATEWAY_LOGGER],
@@ -31,16 +37,23 @@ export const tunnelProviders: Provider[] = [
     useFactory: (namespaces: NamespacesRepository, devices: DevicesRepository) => new TargetResolver(namespaces, devices),
   },
   {
+    provide: TunnelAdmission,
+    inject: [DeviceAdmissionRepository, DevicesRepository, NamespacesRepository],
+    useFactory: (admissionStates: DeviceAdmissionRepository, devices: DevicesRepository, namespaces: NamespacesRepository) =>
+      new TunnelAdmission(admissionStates, devices, namespaces),
+  },
+  {
     provide: TunnelEndpoint,
-    inject: [TunnelRegistry, PresenceBatcher, DevicesRepository, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
+    inject: [TunnelRegistry, PresenceBatcher, TunnelAdmission, DeviceAdmissionRepository, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
     useFactory: (
       registry: TunnelRegistry,
       presence: PresenceBatcher,
-      devices: DevicesRepository,
+      admission: TunnelAdmission,
+      admissionStates: DeviceAdmissionRepository,
       keys: PlatformKeys,
       config: SshConfig,
       logger: Logger,
     ) =>
-      new TunnelEndpoint(registry, presence, devices, keys, config.tunnel, logger),
+      new TunnelEndpoint(registry, presence, admission, admissionStates, keys, config.tunnel, logger),
   },
 ];

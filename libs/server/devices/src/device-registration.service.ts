@@ -13,6 +13,7 @@ import {
 import { AppException } from '@fleetgate/errors';
 import { GeoLocator } from '@fleetgate/geoip';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
+import { DeviceAdmissionRepository } from '@fleetgate/queue';
 import { deviceUid } from './device-uid';
 
 /** What an agent sends to `POST /api/devices/auth`. */
@@ -53,6 +54,7 @@ export class DeviceRegistrationService {
     private readonly devices: DevicesRepository,
     private readonly namespaces: NamespacesRepository,
     private readonly geoLocator: GeoLocator,
+    private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
   /** Registers a device, or refreshes what it reports if it is known, and issues its token. */
@@ -86,7 +88,7 @@ export class DeviceRegistrationService {
       tenantId: scope.tenantId,
     });
     const address = withoutIpv4MappedPrefix(remoteAddress);
-    const device = await this.upsert(scope, uid, initialName, {
+    const { device, created } = await this.upsert(scope, uid, initialName, {
       identity: { mac: request.identity?.mac ?? '' },
       info: {
         id: request.info.id,
@@ -101,6 +103,10 @@ export class DeviceRegistrationService {
       // The registration's verified client address (X-Real-IP is believed only from trusted proxies).
       position: this.geoLocator.locate(address),
     });
+    // A device created anew (perhaps after being deleted) replaces whatever the tunnel admission remembered; a known
+    // device keeps the state its last status change wrote, which a concurrent change must not lose to this one.
+    if (created) await this.admissionStates.record(scope.tenantId, uid, device.status);
+    else await this.admissionStates.remember(scope.tenantId, uid, device.status);
     return {
       uid,
       token: signDeviceToken(this.keys, { uid, tenantId: scope.tenantId }),
@@ -114,12 +120,12 @@ export class DeviceRegistrationService {
     uid: string,
     name: string,
     reported: ReportedFields,
-  ): Promise<DeviceDocument> {
+  ): Promise<{ device: DeviceDocument; created: boolean }> {
     for (let attempt = 0; attempt < MAX_UPSERT_ATTEMPTS; attempt++) {
       const known = await this.devices.updateOne(scope, { uid }, { $set: reported });
-      if (known) return known;
+      if (known) return { device: known, created: false };
       try {
-        return await this.devices.create(scope, {
+        const device = await this.devices.create(scope, {
           uid,
           // Registration never fails over a name: a device whose name is taken gets a short suffix.
           name: attempt === 0 ? name : withRandomSuffix(name),
@@ -130,6 +136,7 @@ export class DeviceRegistrationService {
           public_url: false,
           ...reported,
         });
+        return { device, created: true };
       } catch (error) {
         // Either the same device registered concurrently (the next update finds it) or the name is taken.
         if (!isDuplicateKeyError(error)) throw error;
