@@ -83,19 +83,26 @@ describeAsRoot('deleting a namespace while its agent is connected (real processe
     const cleanup = new Queue(QueueName.Cleanup, { connection: context.redis, prefix: context.redisPrefix });
     await cleanup.obliterate({ force: true });
     await cleanup.close();
+    const healthPort = await freePort();
     worker = await startNodeApp(
       'worker',
-      serverEnvironment(context, { WORKER_HEALTH_PORT: String(await freePort()), ORPHAN_SWEEP_SECONDS: '3600' }),
-      { pattern: /orphan sweep deleted the contents of 1 deleted namespace/ },
+      serverEnvironment(context, { WORKER_HEALTH_PORT: String(healthPort), ORPHAN_SWEEP_SECONDS: '3600' }),
+      { url: `http://127.0.0.1:${healthPort}/healthz` },
     );
     const database = context.connection.db;
     if (!database) throw new Error('no database handle');
-    const leftovers: string[] = [];
-    for (const collection of await database.collections()) {
-      for (const document of await collection.find({}).toArray()) {
-        if (JSON.stringify(document).includes(platform.tenantId)) leftovers.push(`${collection.collectionName}: ${JSON.stringify(document)}`);
+    const leftoversOfTenant = async () => {
+      const found: string[] = [];
+      for (const collection of await database.collections()) {
+        for (const document of await collection.find({}).toArray()) {
+          if (JSON.stringify(document).includes(platform.tenantId)) found.push(`${collection.collectionName}: ${JSON.stringify(document)}`);
+        }
       }
-    }
+      return found;
+    };
+    // The worker's first sweep runs at its start.
+    await eventually(async () => (await leftoversOfTenant()).length === 0, 30_000, 'the sweep to remove the tenant’s documents').catch(() => undefined);
+    const leftovers = await leftoversOfTenant();
     expect(leftovers).toEqual([]);
   });
 });
