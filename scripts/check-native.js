@@ -19,17 +19,42 @@ function check(name, relativePath) {
   }
 }
 
+/**
+ * bufferutil's own entry point falls back to JavaScript when its binding is missing, and so would `ws`, masking
+ * every frame of every tunnel byte by byte in JS. Load the binding the way bufferutil does, minus the fallback.
+ */
+function checkNodeGypBuild(name) {
+  let packageDir;
+  try {
+    packageDir = path.dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return `${name} is not installed`;
+  }
+  try {
+    const nodeGypBuild = require(require.resolve('node-gyp-build', { paths: [packageDir] }));
+    const binding = nodeGypBuild(packageDir);
+    if (typeof binding.mask !== 'function' || typeof binding.unmask !== 'function') {
+      return `${name}: native binding loaded but lacks mask/unmask`;
+    }
+    return null;
+  } catch (error) {
+    return `${name}: native binding did not load, ws would mask frames in JavaScript (${error.message.split('\n')[0]})`;
+  }
+}
+
 const problems = [
   check('ssh2', 'lib/protocol/crypto/build/Release/sshcrypto.node'),
   // The agent's shells run on real pseudo-terminals through node-pty's binding.
   check('node-pty', 'build/Release/pty.node'),
   // User-supplied patterns (key usernames and hostnames, firewall rules) run on RE2: linear time, no ReDoS.
   check('re2', 'build/Release/re2.node'),
+  // ws masks and unmasks every tunnel frame (gateway and agent) through bufferutil's binding when it loads.
+  checkNodeGypBuild('bufferutil'),
 ].filter(Boolean);
 if (problems.length > 0) {
   console.error('Native module check FAILED:');
   for (const problem of problems) console.error(`  - ${problem}`);
-  console.error('Install python3, make and g++ (bash scripts/services.sh deps), then run `npm rebuild ssh2 node-pty re2`.');
+  console.error('Install python3, make and g++ (bash scripts/services.sh deps), then run `npm rebuild ssh2 node-pty re2 bufferutil`.');
   process.exit(1);
 }
-console.log('Native module check passed: ssh2 crypto, node-pty and re2 bindings loaded.');
+console.log('Native module check passed: ssh2 crypto, node-pty, re2 and bufferutil bindings loaded.');

@@ -43,8 +43,8 @@ describeAsRoot('the device path, end to end with OpenSSH', () => {
     scratch = await mkdtemp(join(tmpdir(), 'fleetgate-device-path-'));
     ensureLocalUser(USER, PASSWORD);
     ensureSupplementaryGroup(USER, 'fgextra');
-    // Short liveness timers (production: 30 s ping, 35 s silence) keep the liveness tests quick; the logic is the same.
-    platform = await startPlatform(context, scratch, 'acme', { TUNNEL_PING_SECONDS: '1', TUNNEL_DEAD_AFTER_SECONDS: '3' });
+    // Short liveness timers (production: 10 s pings, 3 missed) keep the liveness tests quick; the logic is the same.
+    platform = await startPlatform(context, scratch, 'acme', { TUNNEL_PING_SECONDS: '1', TUNNEL_MISSED_PINGS: '3' });
     agent = await startAgent(platform, { keyPath: join(scratch, 'agent', 'agent.key'), hostname: 'kitchen-pi' });
 
     const device = await eventually(async () => {

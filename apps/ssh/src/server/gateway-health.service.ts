@@ -38,7 +38,7 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
       check: async () => (this.sshServer.listening ? ('up' as const) : ('down' as const)),
     };
     this.presence.start();
-    this.tunnels.start();
+    await this.tunnels.start();
     this.server = await startHealthServer(
       this.config.http.host,
       this.config.http.port,

@@ -7,9 +7,17 @@ import {
   DevicesRepository,
   NamespacesRepository,
 } from '@fleetgate/data-access';
-import { AccessDecisionService, GatewayGauges, PresenceBatcher, TargetResolver, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import {
+  AccessDecisionService,
+  GatewayGauges,
+  PresenceBatcher,
+  TargetResolver,
+  TunnelAdmission,
+  TunnelEndpoint,
+  TunnelRegistry,
+} from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
-import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
 
 type PresenceRedis = ConstructorParameters<typeof DevicePresenceStore>[0];
@@ -26,7 +34,12 @@ export const tunnelProviders: Provider[] = [
     inject: [SSH_CONFIG],
     useFactory: (config: SshConfig) => loadOrCreatePlatformKeys(config.platformKeyDirectory),
   },
-  { provide: TunnelRegistry, useValue: new TunnelRegistry() },
+  {
+    provide: TunnelRegistry,
+    inject: [SSH_CONFIG],
+    useFactory: (config: SshConfig) =>
+      new TunnelRegistry({ maxPendingPickupsPerDevice: config.tunnel.maxPendingPickupsPerDevice }),
+  },
   { provide: GatewayGauges, useValue: new GatewayGauges() },
   {
     provide: AccessDecisionService,
@@ -52,16 +65,23 @@ export const tunnelProviders: Provider[] = [
     useFactory: (namespaces: NamespacesRepository, devices: DevicesRepository) => new TargetResolver(namespaces, devices),
   },
   {
+    provide: TunnelAdmission,
+    inject: [DeviceAdmissionRepository, DevicesRepository, NamespacesRepository],
+    useFactory: (admissionStates: DeviceAdmissionRepository, devices: DevicesRepository, namespaces: NamespacesRepository) =>
+      new TunnelAdmission(admissionStates, devices, namespaces),
+  },
+  {
     provide: TunnelEndpoint,
-    inject: [TunnelRegistry, PresenceBatcher, DevicesRepository, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
+    inject: [TunnelRegistry, PresenceBatcher, TunnelAdmission, DeviceAdmissionRepository, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
     useFactory: (
       registry: TunnelRegistry,
       presence: PresenceBatcher,
-      devices: DevicesRepository,
+      admission: TunnelAdmission,
+      admissionStates: DeviceAdmissionRepository,
       keys: PlatformKeys,
       config: SshConfig,
       logger: Logger,
     ) =>
-      new TunnelEndpoint(registry, presence, devices, keys, config.tunnel, logger),
+      new TunnelEndpoint(registry, presence, admission, admissionStates, keys, config.tunnel, logger),
   },
 ];

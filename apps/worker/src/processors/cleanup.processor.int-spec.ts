@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { loadWorkerConfig } from '@fleetgate/config';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
 import { apiKeyDigest } from '@fleetgate/data-access';
-import { QueueProducer } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, QueueProducer } from '@fleetgate/queue';
 import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
 import { createWorkerApplication } from '../bootstrap';
 
@@ -76,7 +76,18 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       attempts: 3,
       backoff: { type: 'fixed', delay: 50 },
     });
-    const queue = producer.queueFor(QueueName.Cleanup);
+    return finished(jobId);
+  };
+
+  /** Runs the orphan sweep now, as its scheduler does every ORPHAN_SWEEP_SECONDS. */
+  const sweep = async () => {
+    const jobId = `sweep-now-${randomUUID()}`;
+    await app.get(QueueProducer).enqueue(QueueName.Cleanup, CleanupJobName.SweepOrphans, {}, { jobId, attempts: 1 });
+    return finished(jobId);
+  };
+
+  const finished = async (jobId: string) => {
+    const queue = app.get(QueueProducer).queueFor(QueueName.Cleanup);
     for (let waited = 0; waited < 15_000; waited += 50) {
       const state = await queue.getJobState(jobId);
       if (state === 'completed' || state === 'failed') {
@@ -92,8 +103,16 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
   beforeAll(async () => {
     context = await createTestContext(__filename);
     app = await createWorkerApplication(
-      loadWorkerConfig(serverEnvironment(context, { WORKER_HEALTH_PORT: '0' })),
+      loadWorkerConfig(serverEnvironment(context, { WORKER_HEALTH_PORT: '0', ORPHAN_SWEEP_SECONDS: '3600' })),
     );
+    // The scheduler's first sweep runs at start; let it finish before the tests write contents it could take.
+    const queue = app.get(QueueProducer).queueFor(QueueName.Cleanup);
+    for (let waited = 0; waited < 15_000; waited += 50) {
+      const done = await queue.getJobs(['completed', 'failed']);
+      if (done.some((job) => job.name === CleanupJobName.SweepOrphans)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the scheduled orphan sweep did not run at start');
   });
   afterAll(async () => {
     await app?.close();
@@ -171,5 +190,43 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     const { job, state } = await run({ tenantId: 'not-a-uuid' }, `bad-${randomUUID()}`);
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(1);
+  });
+
+  it('sweeps up what a lost deletion job left behind: no document of a deleted tenant remains in any collection', async () => {
+    const queue = app.get(QueueProducer).queueFor(QueueName.Cleanup);
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers).toEqual([expect.objectContaining({ key: 'sweep-orphans', every: 3_600_000 })]);
+
+    // A namespace deleted while the queue lost its job: its documents stay, with no namespace of theirs.
+    const orphaned = (await persist.namespace(context.connection)).tenant_id;
+    const kept = (await persist.namespace(context.connection)).tenant_id;
+    await contentsOf(orphaned);
+    await contentsOf(kept);
+    await context.models.namespaces.deleteOne({ tenant_id: orphaned });
+
+    const { job, state } = await sweep();
+    expect(state).toBe('completed');
+    expect((job.returnvalue as { tenants: string[] }).tenants).toContain(orphaned);
+    expect((job.returnvalue as { tenants: string[] }).tenants).not.toContain(kept);
+
+    const database = context.connection.db;
+    if (!database) throw new Error('no database handle');
+    const leftovers: string[] = [];
+    for (const collection of await database.collections()) {
+      for (const document of await collection.find({}).toArray()) {
+        if (JSON.stringify(document).includes(orphaned)) leftovers.push(`${collection.collectionName}: ${JSON.stringify(document)}`);
+      }
+    }
+    expect(leftovers).toEqual([]);
+    expect(await countsOf(kept)).toEqual({
+      devices: 2,
+      publicKeys: 1,
+      firewallRules: 1,
+      memberships: 1,
+      apiKeys: 1,
+      connectors: 1,
+    });
+    // Its tunnels are refused too, should the API not have got as far as saying so.
+    expect((await app.get(DeviceAdmissionRepository).lookup(orphaned, 'any')).tenantDeleted).toBe(true);
   });
 });

@@ -4,25 +4,48 @@ import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '@fleetgate/config';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
 import { AppException } from '@fleetgate/errors';
-import { NamespaceContentsCleanupService, type NamespaceContentsDeleted } from '@fleetgate/namespaces';
-import { type JobOf, QueueProcessor, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import {
+  NamespaceContentsCleanupService,
+  type NamespaceContentsDeleted,
+  type OrphanSweepResult,
+} from '@fleetgate/namespaces';
+import { type JobOf, QueueProcessor, QueueProducer, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
 import { WORKER_CONFIG } from '../worker.constants';
 
 const tenantIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The `cleanup` queue: deletes what deleted namespaces owned. Thin: it checks the payload and calls the service. */
+/** One scheduler for the whole platform, however many workers run: BullMQ keeps one per id. */
+const ORPHAN_SWEEP_SCHEDULER_ID = 'sweep-orphans';
+
+/**
+ * The `cleanup` queue: deletes what deleted namespaces owned, and sweeps periodically for what a lost deletion job
+ * left behind. Thin: it checks the payload and calls the service.
+ */
 @Injectable()
 export class CleanupProcessor extends QueueProcessor<QueueName.Cleanup> {
   constructor(
-    @Inject(WORKER_CONFIG) config: WorkerConfig,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(REDIS_CONNECTION) connection: Redis,
     @Inject(REDIS_KEY_PREFIX) prefix: string,
     private readonly namespaceContents: NamespaceContentsCleanupService,
+    private readonly producer: QueueProducer,
   ) {
     super(QueueName.Cleanup, { connection, prefix, concurrency: config.concurrency });
   }
 
-  async process(job: JobOf<QueueName.Cleanup>): Promise<NamespaceContentsDeleted> {
+  override async onModuleInit(): Promise<void> {
+    super.onModuleInit();
+    // Upserted at every start, so a flushed or lost schedule comes back with the next worker.
+    await this.producer
+      .queueFor(QueueName.Cleanup)
+      .upsertJobScheduler(
+        ORPHAN_SWEEP_SCHEDULER_ID,
+        { every: this.config.cleanup.orphanSweepIntervalMs },
+        { name: CleanupJobName.SweepOrphans, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+  }
+
+  async process(job: JobOf<QueueName.Cleanup>): Promise<NamespaceContentsDeleted | OrphanSweepResult> {
     const name = job.name;
     switch (name) {
       case CleanupJobName.DeleteNamespaceContents: {
@@ -39,6 +62,13 @@ export class CleanupProcessor extends QueueProcessor<QueueName.Cleanup> {
           if (error instanceof AppException) throw new UnrecoverableError(error.message);
           throw error;
         }
+      }
+      case CleanupJobName.SweepOrphans: {
+        const swept = await this.namespaceContents.sweepOrphans();
+        if (swept.tenants.length > 0) {
+          this.logger.log(`orphan sweep deleted the contents of ${swept.tenants.length} deleted namespace(s): ${swept.tenants.join(', ')}`);
+        }
+        return swept;
       }
       default: {
         // Exhaustive at compile time; a name from elsewhere at run time would fail the same way again.

@@ -13,6 +13,7 @@ import {
 import { AppException } from '@fleetgate/errors';
 import { GeoLocator } from '@fleetgate/geoip';
 import { PLATFORM_KEYS } from '@fleetgate/identity';
+import { DeviceAdmissionRepository } from '@fleetgate/queue';
 import { deviceUid } from './device-uid';
 import {
   isFresh,
@@ -62,6 +63,7 @@ export class DeviceRegistrationService {
     private readonly namespaces: NamespacesRepository,
     private readonly geoLocator: GeoLocator,
     private readonly replays: RegistrationReplayRepository,
+    private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
   /**
@@ -110,7 +112,7 @@ export class DeviceRegistrationService {
     if (proof) await this.checkProof(request, proof, known?.public_key ?? request.public_key);
     else if (known) throw unsignedReRegistration();
     const address = withoutIpv4MappedPrefix(remoteAddress);
-    const device = await this.upsert(scope, uid, initialName, proof !== null, {
+    const { device, created } = await this.upsert(scope, uid, initialName, proof !== null, {
       identity: { mac: request.identity?.mac ?? '' },
       info: {
         id: request.info.id,
@@ -124,6 +126,10 @@ export class DeviceRegistrationService {
       // The registration's verified client address (X-Real-IP is believed only from trusted proxies).
       position: this.geoLocator.locate(address),
     });
+    // A device created anew (perhaps after being deleted) replaces whatever the tunnel admission remembered; a known
+    // device keeps the state its last status change wrote, which a concurrent change must not lose to this one.
+    if (created) await this.admissionStates.record(scope.tenantId, uid, device.status);
+    else await this.admissionStates.remember(scope.tenantId, uid, device.status);
     return {
       uid,
       token: signDeviceToken(this.keys, { uid, tenantId: scope.tenantId }),
@@ -153,16 +159,16 @@ export class DeviceRegistrationService {
     name: string,
     signed: boolean,
     reported: ReportedFields,
-  ): Promise<DeviceDocument> {
+  ): Promise<{ device: DeviceDocument; created: boolean }> {
     for (let attempt = 0; attempt < MAX_UPSERT_ATTEMPTS; attempt++) {
       if (signed) {
         const known = await this.devices.updateOne(scope, { uid }, { $set: reported });
-        if (known) return known;
+        if (known) return { device: known, created: false };
       } else if (attempt > 0 && (await this.devices.findOne(scope, { uid }))) {
         throw unsignedReRegistration();
       }
       try {
-        return await this.devices.create(scope, {
+        const device = await this.devices.create(scope, {
           uid,
           // Registration never fails over a name: a device whose name is taken gets a short suffix.
           name: attempt === 0 ? name : withRandomSuffix(name),
@@ -173,6 +179,7 @@ export class DeviceRegistrationService {
           public_url: false,
           ...reported,
         });
+        return { device, created: true };
       } catch (error) {
         // Either the same device registered concurrently (the next update finds it) or the name is taken.
         if (!isDuplicateKeyError(error)) throw error;

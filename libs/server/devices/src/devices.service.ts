@@ -15,6 +15,7 @@ import {
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
 import { type FieldAllowList, parseListFilter, type Predicate } from '@fleetgate/listing';
+import { DeviceAdmissionRepository, isRefusedAdmissionState } from '@fleetgate/queue';
 import { type DeviceView, toDeviceView } from './device.view';
 
 export const deviceSortFields = ['last_seen', 'name', 'created_at', 'status', 'status_updated_at'] as const;
@@ -100,6 +101,7 @@ export class DevicesService {
     private readonly devices: DevicesRepository,
     private readonly namespaces: NamespacesRepository,
     private readonly presence: DevicePresenceStore,
+    private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
   async list(scope: TenantScope, query: DeviceListQuery): Promise<Page<DeviceView>> {
@@ -176,6 +178,8 @@ export class DevicesService {
     if (status === 'accepted' && (await this.deviceLimitReached(scope, await this.namespace(scope)))) {
       throw AppException.forbidden('the namespace has reached its device limit');
     }
+    // Gateways reading the device meanwhile go to the database rather than to a state about to be stale.
+    await this.admissionStates.forget(scope.tenantId, uid);
     // The status condition makes a concurrent accept of the same device lose instead of overwrite.
     const changed = await this.devices.updateOne(
       scope,
@@ -183,6 +187,10 @@ export class DevicesService {
       { $set: { status, status_updated_at: new Date() } },
     );
     if (!changed) throw AppException.conflict('the device changed status meanwhile');
+    await this.admissionStates.record(scope.tenantId, uid, status);
+    if (isRefusedAdmissionState(status)) {
+      await this.admissionStates.revoke({ tenantId: scope.tenantId, uid, reason: `device ${status}` });
+    }
   }
 
   /** Rename (the name must stay unique in the namespace: the SSHID resolves by it) and the public URL switch. */
@@ -204,8 +212,11 @@ export class DevicesService {
     }
   }
 
+  /** Deletes the device and closes its tunnel; its agent may register again and start over as pending. */
   async delete(scope: TenantScope, uid: string, reach: DeviceReach = 'any'): Promise<void> {
     if (!(await this.devices.deleteOne(scope, uidCondition(uid, reach)))) throw AppException.notFound('device');
+    await this.admissionStates.record(scope.tenantId, uid, 'deleted');
+    await this.admissionStates.revoke({ tenantId: scope.tenantId, uid, reason: 'device deleted' });
   }
 
   /**

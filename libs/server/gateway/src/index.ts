@@ -1,7 +1,14 @@
 export { loadOrCreateHostKey } from './host-keys';
 export { parseSshid, formatSshid, type Sshid } from './sshid';
-export { TunnelRegistry, TunnelUnavailableError, type Tunnel } from './tunnel-registry';
-export { TunnelEndpoint, type TunnelSettings } from './tunnel-endpoint';
+export {
+  DEFAULT_MAX_PENDING_PICKUPS_PER_DEVICE,
+  TunnelRegistry,
+  TunnelUnavailableError,
+  type Tunnel,
+  type TunnelRegistryOptions,
+} from './tunnel-registry';
+export { TUNNEL_REVOKED_CLOSE_CODE, TunnelEndpoint, type TunnelSettings } from './tunnel-endpoint';
+export { TunnelAdmission, type AdmissionDecision } from './tunnel-admission';
 export { PresenceBatcher, type PresenceCounters, type PresenceSettings } from './presence-batcher';
 export { TargetResolver } from './target-resolver';
 export {

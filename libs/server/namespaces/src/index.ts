@@ -16,6 +16,7 @@ export {
 export {
   NamespaceContentsCleanupService,
   type NamespaceContentsDeleted,
+  type OrphanSweepResult,
 } from './namespace-contents-cleanup.service';
 export {
   INVITATION_LIFETIME_SECONDS,

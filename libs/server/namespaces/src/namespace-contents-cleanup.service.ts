@@ -10,6 +10,7 @@ import {
   tenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
+import { DeviceAdmissionRepository } from '@fleetgate/queue';
 
 export interface NamespaceContentsDeleted {
   devices: number;
@@ -20,9 +21,17 @@ export interface NamespaceContentsDeleted {
   connectors: number;
 }
 
+export interface OrphanSweepResult {
+  /** Tenants whose namespace no longer exists and whose contents were deleted now. */
+  tenants: string[];
+}
+
+const tenantIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Deletes everything a deleted namespace owned, through the tenant-scoped repositories. Idempotent, so a retried
- * job finishes what a failed one started. Add each new tenant-owned collection here.
+ * job finishes what a failed one started; the periodic orphan sweep finds what a lost job left behind. Add each new
+ * tenant-owned collection here and to `contentRepositories`.
  */
 @Injectable()
 export class NamespaceContentsCleanupService {
@@ -34,7 +43,21 @@ export class NamespaceContentsCleanupService {
     private readonly memberships: MembershipsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly connectors: ConnectorsRepository,
+    private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
+
+  /**
+   * Finds tenants that own documents but no namespace, and deletes their contents. Contents are read before
+   * namespaces: a namespace is created before anything it owns, so a tenant seen among the contents either still
+   * has its namespace when the namespaces are read, or has none left.
+   */
+  async sweepOrphans(): Promise<OrphanSweepResult> {
+    const owners = await Promise.all(this.contentRepositories().map((repository) => repository.tenantIdsUnscoped()));
+    const live = new Set(await this.namespaces.tenantIdsUnscoped());
+    const orphans = [...new Set(owners.flat())].filter((tenantId) => !live.has(tenantId) && tenantIdPattern.test(tenantId));
+    for (const tenantId of orphans) await this.deleteContents(tenantId);
+    return { tenants: orphans };
+  }
 
   async deleteContents(tenantId: string): Promise<NamespaceContentsDeleted> {
     const scope = tenantScope(tenantId);
@@ -42,6 +65,9 @@ export class NamespaceContentsCleanupService {
     if (await this.namespaces.findOne(scope, {})) {
       throw AppException.conflict(`namespace ${scope.tenantId} still exists; its contents are kept`);
     }
+    // Repeats what the API did on deletion, in case it did not get that far: no tunnel of the tenant stays up.
+    await this.admissionStates.markTenantDeleted(scope.tenantId);
+    await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
     const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors] = await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
@@ -51,5 +77,9 @@ export class NamespaceContentsCleanupService {
       this.connectors.deleteMany(scope, {}),
     ]);
     return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors };
+  }
+
+  private contentRepositories() {
+    return [this.devices, this.publicKeys, this.firewallRules, this.memberships, this.apiKeys, this.connectors];
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
 import type { AuthenticatedMember } from '@fleetgate/identity';
-import { QueueProducer } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, QueueProducer } from '@fleetgate/queue';
 import { type FieldAllowList, parseListFilter } from '@fleetgate/listing';
 import { NamespaceViewsService } from './namespace-views.service';
 import type { NamespaceView } from './namespace.view';
@@ -56,6 +56,7 @@ export class NamespacesService {
     private readonly users: UsersRepository,
     private readonly views: NamespaceViewsService,
     private readonly queue: QueueProducer,
+    private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
   /** Creates a namespace the user owns, within their `max_namespaces` (-1 unlimited, 0 none). */
@@ -131,12 +132,15 @@ export class NamespacesService {
   }
 
   /**
-   * Deletes the namespace and its memberships now, so nobody reaches it from the next request on, and leaves its
-   * devices, keys and other contents to the worker's cleanup job.
+   * Deletes the namespace and its memberships now, so nobody reaches it from the next request on, closes its
+   * devices' tunnels, and leaves its devices, keys and other contents to the worker's cleanup job (and, should that
+   * job be lost, to the worker's periodic orphan sweep).
    */
   async delete(member: AuthenticatedMember, tenant: string): Promise<void> {
     const scope = scopeOfPath(member, tenant);
     if (!(await this.namespaces.deleteOne(scope, {}))) throw AppException.notFound('namespace');
+    await this.admissionStates.markTenantDeleted(scope.tenantId);
+    await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
     await this.memberships.deleteMany(scope, {});
     await this.queue.enqueue(
       QueueName.Cleanup,

@@ -4,3 +4,10 @@ export { createQueueWorker, type JobOf, type QueueWorkerOptions } from './queue-
 export { RedisHealthIndicator } from './redis-health.indicator';
 export { QueueModule, REDIS_CONNECTION, REDIS_KEY_PREFIX, type QueueModuleOptions } from './queue.module';
 export { QueueProcessor } from './queue-processor';
+export {
+  DeviceAdmissionRepository,
+  isRefusedAdmissionState,
+  type DeviceAdmissionLookup,
+  type DeviceAdmissionState,
+  type TunnelRevocation,
+} from './device-admission.repository';

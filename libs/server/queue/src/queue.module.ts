@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis';
 import { createRedisConnection } from './redis-connection';
 import { QueueProducer } from './queue-producer';
 import { RedisHealthIndicator } from './redis-health.indicator';
+import { DeviceAdmissionRepository } from './device-admission.repository';
+import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
-export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
-export const REDIS_KEY_PREFIX = Symbol('REDIS_KEY_PREFIX');
+export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
 
 export interface QueueModuleOptions {
   url: string;
@@ -14,7 +15,7 @@ export interface QueueModuleOptions {
   connectionName: string;
 }
 
-/** Redis connection, key prefix, the typed queue producer and the Redis health check. */
+/** Redis connection, key prefix, the typed queue producer, the Redis health check and tunnel admission state. */
 @Module({})
 export class QueueModule implements OnApplicationShutdown {
   constructor(
@@ -39,8 +40,9 @@ export class QueueModule implements OnApplicationShutdown {
           inject: [REDIS_CONNECTION],
           useFactory: (connection: Redis) => new RedisHealthIndicator(connection),
         },
+        DeviceAdmissionRepository,
       ],
-      exports: [REDIS_CONNECTION, REDIS_KEY_PREFIX, QueueProducer, RedisHealthIndicator],
+      exports: [REDIS_CONNECTION, REDIS_KEY_PREFIX, QueueProducer, RedisHealthIndicator, DeviceAdmissionRepository],
     };
   }
 

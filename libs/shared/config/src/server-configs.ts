@@ -114,9 +114,11 @@ export const sshConfigSchema = z
     SSH_HTTP_HOST: host,
     SSH_HTTP_PORT: port(8081),
     SSH_HOST_KEY_DIR: z.string().min(1).default('.data/ssh'),
-    /** Tunnel liveness: ping a quiet agent this often; drop it after this much silence. */
-    TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(30),
-    TUNNEL_DEAD_AFTER_SECONDS: z.coerce.number().positive().max(600).default(35),
+    /** Tunnel liveness: ping each agent this often; drop its tunnel when this many pings in a row go unanswered. */
+    TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(10),
+    TUNNEL_MISSED_PINGS: z.coerce.number().int().min(1).max(20).default(3),
+    /** Streams a device may be asked for and not yet have picked up; more are refused (one person, many logins). */
+    TUNNEL_MAX_PENDING_PICKUPS: z.coerce.number().int().min(1).max(1000).default(16),
     /**
      * Presence in Redis: a device stays online this long after the gateway last refreshed it, so the devices of a
      * gateway that died go offline by themselves within this time. Refreshed every PRESENCE_REFRESH_SECONDS.
@@ -145,7 +147,11 @@ export const sshConfigSchema = z
     ssh: { host: env.SSH_HOST, port: env.SSH_PORT, hostKeyDirectory: env.SSH_HOST_KEY_DIR },
     http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
-    tunnel: { pingSeconds: env.TUNNEL_PING_SECONDS, deadAfterSeconds: env.TUNNEL_DEAD_AFTER_SECONDS },
+    tunnel: {
+      pingSeconds: env.TUNNEL_PING_SECONDS,
+      missedPings: env.TUNNEL_MISSED_PINGS,
+      maxPendingPickupsPerDevice: env.TUNNEL_MAX_PENDING_PICKUPS,
+    },
     presence: {
       expirySeconds: env.PRESENCE_EXPIRY_SECONDS,
       refreshSeconds: env.PRESENCE_REFRESH_SECONDS,
@@ -162,6 +168,8 @@ export const workerConfigSchema = z
     WORKER_HEALTH_HOST: host,
     WORKER_HEALTH_PORT: port(8082),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** How often the worker looks for documents of deleted namespaces that their deletion job left behind. */
+    ORPHAN_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
     /** The SMTP relay e-mails go through; locally `scripts/mail-sink.js` listens on 127.0.0.1:2525. */
     SMTP_HOST: z.string().min(1).default('127.0.0.1'),
     SMTP_PORT: port(2525),
@@ -176,6 +184,7 @@ export const workerConfigSchema = z
     ...storageSection(env),
     health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
     concurrency: env.WORKER_CONCURRENCY,
+    cleanup: { orphanSweepIntervalMs: env.ORPHAN_SWEEP_SECONDS * 1000 },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,

@@ -12,6 +12,8 @@ export enum EmailJobName {
 
 export enum CleanupJobName {
   DeleteNamespaceContents = 'delete-namespace-contents',
+  /** Periodic: deletes the contents of tenants whose namespace is gone, whatever became of their deletion job. */
+  SweepOrphans = 'sweep-orphans',
 }
 
 export interface EmailJobPayload {
@@ -28,7 +30,10 @@ export interface DeleteNamespaceContentsPayload {
 /** Maps each queue to its job names and the payload each job carries, so enqueueing is type-checked. */
 export interface QueueJobs {
   [QueueName.Email]: { [EmailJobName.Send]: EmailJobPayload };
-  [QueueName.Cleanup]: { [CleanupJobName.DeleteNamespaceContents]: DeleteNamespaceContentsPayload };
+  [QueueName.Cleanup]: {
+    [CleanupJobName.DeleteNamespaceContents]: DeleteNamespaceContentsPayload;
+    [CleanupJobName.SweepOrphans]: Record<string, never>;
+  };
   [QueueName.Recordings]: Record<string, never>;
   [QueueName.Billing]: Record<string, never>;
 }

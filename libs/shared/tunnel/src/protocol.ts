@@ -9,9 +9,16 @@ import { z } from 'zod';
 export const TUNNEL_CONTROL_PATH = '/agent/tunnel';
 export const TUNNEL_PICKUP_PATH = '/agent/pickup';
 
-/** Both sides ping this often and give the other up after `deadAfterSeconds` of silence. */
-export const DEFAULT_PING_SECONDS = 30;
-export const DEFAULT_DEAD_AFTER_SECONDS = 35;
+/**
+ * The gateway pings each tunnel this often and gives it up after this many unanswered pings in a row, so one late
+ * pong never drops a healthy tunnel and a dead one is still noticed within 40 s. The `hello` message tells the agent
+ * the resulting `deadAfterSeconds`.
+ */
+export const DEFAULT_PING_SECONDS = 10;
+export const DEFAULT_MISSED_PINGS = 3;
+export const DEFAULT_DEAD_AFTER_SECONDS = DEFAULT_PING_SECONDS * DEFAULT_MISSED_PINGS;
+/** The device's heartbeat: how often a live tunnel refreshes the device's `last_seen`, whatever the ping pace. */
+export const LAST_SEEN_INTERVAL_SECONDS = 30;
 /** How long a requested pickup may take before the session attempt fails. */
 export const PICKUP_TIMEOUT_MS = 20_000;
 

@@ -1,4 +1,5 @@
 import { type DeviceDocument } from '@fleetgate/data-access';
+import { DeviceAdmissionRepository, type TunnelRevocation } from '@fleetgate/queue';
 import { arrangePresence, createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -221,6 +222,34 @@ describe('devices: list, get and status changes', () => {
     expect((await call(owner, `/api/devices/${device.uid}/unused`, 'PATCH')).status).toBe(400);
     expect((await call(owner, `/api/devices/${device.uid}/sleep`, 'PATCH')).status).toBe(400);
     expect((await call(owner, `/api/devices/${device.uid}/accept`, 'PATCH')).status).toBe(200);
+  });
+
+  it('tells gateways what they need to admit tunnels: each status change in Redis, rejections and deletions at once', async () => {
+    const admission = api.app.get(DeviceAdmissionRepository);
+    const revocations: TunnelRevocation[] = [];
+    const unsubscribe = await admission.subscribe((revocation) => revocations.push(revocation));
+    try {
+      const device = await deviceOf(owner);
+      const stateOf = async () => (await admission.lookup(owner.tenantId, device.uid)).state;
+      expect((await call(owner, `/api/devices/${device.uid}/reject`, 'PATCH')).status).toBe(200);
+      expect(await stateOf()).toBe('rejected');
+      expect((await call(owner, `/api/devices/${device.uid}/pending`, 'PATCH')).status).toBe(200);
+      expect(await stateOf()).toBe('pending');
+      expect((await call(owner, `/api/devices/${device.uid}/accept`, 'PATCH')).status).toBe(200);
+      expect(await stateOf()).toBe('accepted');
+      expect((await call(owner, `/api/devices/${device.uid}`, 'DELETE')).status).toBe(200);
+      expect(await stateOf()).toBe('deleted');
+
+      for (let waited = 0; revocations.length < 2 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(revocations).toEqual([
+        { tenantId: owner.tenantId, uid: device.uid, reason: 'device rejected' },
+        { tenantId: owner.tenantId, uid: device.uid, reason: 'device deleted' },
+      ]);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it('never shows or changes another namespace’s device: 404', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { CleanupJobName, QueueName } from '@fleetgate/contracts';
 import { MembershipsRepository, tenantScope, UsersRepository } from '@fleetgate/data-access';
 import { PasswordHashingService } from '@fleetgate/identity';
-import { QueueProducer } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, QueueProducer, type TunnelRevocation } from '@fleetgate/queue';
 import { createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { startApi } from '../../testing/api-environment';
 import { readJson } from '../../testing/http';
@@ -363,6 +363,24 @@ describe('namespaces: create, list, get, edit, delete', () => {
       const job = jobs.find((each) => each.id === `delete-namespace-contents-${owner.tenantId}`);
       expect(job?.name).toBe(CleanupJobName.DeleteNamespaceContents);
       expect(job?.data).toEqual({ tenantId: owner.tenantId });
+    });
+
+    it('tells gateways at once: the tenant is refused in Redis and its tunnels are revoked', async () => {
+      const owner = await newOwner(api);
+      const device = await persist.device(context.connection, { tenant_id: owner.tenantId, status: 'accepted' });
+      const admission = api.app.get(DeviceAdmissionRepository);
+      const revocations: TunnelRevocation[] = [];
+      const unsubscribe = await admission.subscribe((revocation) => revocations.push(revocation));
+      try {
+        expect((await call(owner, `/api/namespaces/${owner.tenantId}`, 'DELETE')).status).toBe(200);
+        expect((await admission.lookup(owner.tenantId, device.uid)).tenantDeleted).toBe(true);
+        for (let waited = 0; revocations.length === 0 && waited < 5_000; waited += 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(revocations).toEqual([{ tenantId: owner.tenantId, reason: 'namespace deleted' }]);
+      } finally {
+        unsubscribe();
+      }
     });
 
     it('never deletes another namespace: 404', async () => {

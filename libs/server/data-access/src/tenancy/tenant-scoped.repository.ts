@@ -103,6 +103,15 @@ export abstract class TenantScopedRepository<T extends TenantOwned> {
     return result.deletedCount;
   }
 
+  /**
+   * Unscoped on purpose: the worker's orphan sweep looks for tenants whose namespace no longer exists. It returns
+   * tenant ids only, never a document.
+   */
+  async tenantIdsUnscoped(): Promise<string[]> {
+    const tenantIds: unknown[] = await this.model.distinct('tenant_id').exec();
+    return tenantIds.filter((tenantId): tenantId is string => typeof tenantId === 'string');
+  }
+
   private scoped(scope: TenantScope, filter: ScopedFilter<T>): FilterQuery<T> {
     assertNoTenantKey(filter);
     return { ...filter, tenant_id: scope.tenantId } as FilterQuery<T>;
