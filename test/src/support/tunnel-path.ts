@@ -12,6 +12,7 @@ import type {
   DeviceDocument,
   DevicesRepository,
   FirewallRuleDocument,
+  NamespacesRepository,
   PublicKeyDocument,
 } from '@fleetgate/data-access';
 import {
@@ -22,9 +23,11 @@ import {
   type PresenceBatcher,
   type TargetLookup,
   type TargetResolver,
+  TunnelAdmission,
   TunnelEndpoint,
   TunnelRegistry,
 } from '@fleetgate/gateway';
+import { DeviceAdmissionRepository } from '@fleetgate/queue';
 import { Clock, LoginLockoutService } from '@fleetgate/identity';
 import { createLogger } from '@fleetgate/logging';
 import { type HealthServer, startHealthServer } from '@fleetgate/observability';
@@ -91,7 +94,17 @@ export class TunnelPath {
     const hostKey = await loadOrCreateHostKey(join(this.scratch, 'hostkeys'));
     const devices = { findOne: async () => this.device } as unknown as DevicesRepository;
     const presence = { online: () => undefined, seen: () => undefined, offline: () => undefined } as unknown as PresenceBatcher;
-    this.endpoint = new TunnelEndpoint(this.registry, presence, devices, keys, { pingSeconds: 30, deadAfterSeconds: 35 }, this.logger);
+    const admissionStates = new DeviceAdmissionRepository(this.redis, this.redisPrefix);
+    const namespaces = { findOne: async () => (this.facts.namespaceExists ? this.namespace : null) } as unknown as NamespacesRepository;
+    this.endpoint = new TunnelEndpoint(
+      this.registry,
+      presence,
+      new TunnelAdmission(admissionStates, devices, namespaces),
+      admissionStates,
+      keys,
+      { pingSeconds: 30, missedPings: 3 },
+      this.logger,
+    );
     this.endpoint.start();
     this.http = await startHealthServer(
       '127.0.0.1',

@@ -7,18 +7,16 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { loadOrCreatePlatformKeys, type PlatformKeys, signDeviceToken } from '@fleetgate/auth';
 import {
-  DEVICE_MODEL,
   type DeviceDocument,
   DevicePresenceRepository,
   DevicesRepository,
   type DeviceStatus,
-  NAMESPACE_MODEL,
   type NamespaceDocument,
   NamespacesRepository,
 } from '@fleetgate/data-access';
 import { createLogger } from '@fleetgate/logging';
 import { DeviceAdmissionRepository } from '@fleetgate/queue';
-import { createTestContext, persist, type TestContext } from '@fleetgate/testing';
+import { createTestContext, persist, presenceStore, type TestContext } from '@fleetgate/testing';
 import { DEFAULT_MISSED_PINGS, gatewayMessageSchema, parseMessage, TUNNEL_CONTROL_PATH } from '@fleetgate/tunnel';
 import type { Model } from 'mongoose';
 import { PresenceBatcher } from './presence-batcher';
@@ -65,7 +63,12 @@ describe('TunnelEndpoint and TunnelRegistry (real sockets, database and Redis)',
     const namespaceReads = jest.spyOn(namespaces, 'findOne');
     const admissionStates = new DeviceAdmissionRepository(context.redis, context.redisPrefix);
     const registry = new TunnelRegistry({ maxPendingPickupsPerDevice });
-    const presence = new PresenceBatcher(new DevicePresenceRepository(devicesModel), 60_000, () => undefined);
+    const presence = new PresenceBatcher(
+      presenceStore(context),
+      new DevicePresenceRepository(devicesModel),
+      { expirySeconds: 60, refreshSeconds: 30, lastSeenSeconds: 60, flushMs: 50 },
+      () => undefined,
+    );
     const endpoint = new TunnelEndpoint(
       registry,
       presence,
@@ -135,8 +138,8 @@ describe('TunnelEndpoint and TunnelRegistry (real sockets, database and Redis)',
     context = await createTestContext(__filename);
     keyDirectory = await mkdtemp(join(tmpdir(), 'fleetgate-tunnel-keys-'));
     keys = await loadOrCreatePlatformKeys(keyDirectory);
-    devicesModel = context.connection.model<DeviceDocument>(DEVICE_MODEL);
-    namespacesModel = context.connection.model<NamespaceDocument>(NAMESPACE_MODEL);
+    devicesModel = context.models.devices;
+    namespacesModel = context.models.namespaces;
   });
   afterEach(async () => {
     for (const stop of running.splice(0).reverse()) await stop();
