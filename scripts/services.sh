@@ -3,7 +3,7 @@
 #   - a MongoDB-compatible server: $MONGO_URL if set; else `mongod` from the PATH; else FerretDB (SQLite backend),
 #     built once into a per-user cache outside the clone so fresh clones (CI) reuse it;
 #     FLEETGATE_DB=ferretdb-pg runs FerretDB on this machine's PostgreSQL instead, on a port of its own (27018), so it
-#     can run beside the SQLite one; the fleet tests and benchmarks use it (see docs/adr/0004-presence-in-redis.md);
+#     can run beside the SQLite one; the fleet tests and benchmarks use it (see docs/adr/0005-presence-in-redis.md);
 #   - Redis: $REDIS_URL if set; else the server on 127.0.0.1:6379 if it answers; else Debian's redis-server.
 # It writes the URLs to .data/services.env, which the apps' local runner and the test harness read.
 #

@@ -14,7 +14,7 @@ import { root } from '../apps';
 /**
  * FerretDB on this machine's PostgreSQL, started if needed (`scripts/services.sh`, FLEETGATE_DB=ferretdb-pg): the
  * fleet tests and benchmarks run there, because the SQLite backend scans the whole collection for every device
- * lookup (no filter pushdown) while the PostgreSQL one pushes the filter down (docs/adr/0004-presence-in-redis.md).
+ * lookup (no filter pushdown) while the PostgreSQL one pushes the filter down (docs/adr/0005-presence-in-redis.md).
  */
 export function fleetDatabaseUrl(): string {
   const started = spawnSync('bash', [join(root, 'scripts/services.sh'), 'database-url'], {

@@ -42,7 +42,7 @@ function matches(rule: EvaluatedRule, attempt: ConnectionAttempt): boolean {
 
 function coversDevice(filter: EvaluatedRule['filter'], device: ConnectionAttempt['device']): boolean {
   if (filter.hostname !== undefined) return patternMatches(filter.hostname, device.name);
-  // No tag left covers no device (docs/adr/0004-empty-tag-filters.md): an allow rule whose tags were all removed
+  // No tag left covers no device (docs/adr/0006-empty-tag-filters.md): an allow rule whose tags were all removed
   // must not start allowing every device. "All devices" is the hostname pattern `.*`, as ShellHub's UI writes it.
   return (filter.tags ?? []).some((tag) => device.tags.includes(tag));
 }

@@ -77,7 +77,7 @@ function validRule(request: FirewallRuleRequest): Omit<FirewallRuleDocument, 'id
     SafePattern.compile(hostname, 'filter.hostname');
     filter = { hostname };
   } else {
-    // An empty tag list would cover no device (docs/adr/0004-empty-tag-filters.md); refuse it rather than store it.
+    // An empty tag list would cover no device (docs/adr/0006-empty-tag-filters.md); refuse it rather than store it.
     if (!tags || tags.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
     filter = { tags };
   }

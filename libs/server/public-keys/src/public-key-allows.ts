@@ -7,7 +7,7 @@ import { patternMatches } from '@fleetgate/patterns';
  * - username: empty matches anyone, else the pattern must match the login name;
  * - filter: a hostname pattern must match the device's name, else the device must carry one of the tags.
  * A filter without a hostname and without any tag matches no device. ShellHub reads it as "any device", but that is
- * what removing the last tag of a tag-scoped key leaves behind (docs/adr/0004-empty-tag-filters.md): revoking a tag
+ * what removing the last tag of a tag-scoped key leaves behind (docs/adr/0006-empty-tag-filters.md): revoking a tag
  * must take access away, never hand out access to the whole namespace.
  */
 export function publicKeyAllows(

@@ -106,7 +106,7 @@ function validFilter(filter: PublicKeyCreateRequest['filter']): PublicKeyFilter 
     return { hostname };
   }
   const distinct = [...new Set(tags)];
-  // An empty tag list would match no device (docs/adr/0004-empty-tag-filters.md); say so rather than store a dead key.
+  // An empty tag list would match no device (docs/adr/0006-empty-tag-filters.md); say so rather than store a dead key.
   if (distinct.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
   return { tags: distinct };
 }

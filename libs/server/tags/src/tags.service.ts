@@ -53,7 +53,7 @@ export class TagsService {
 
   /**
    * Deletes a tag everywhere. A public key or firewall rule left without any tag keeps its empty filter, which
-   * matches no device, and a rule is also turned inactive so that its list shows it (docs/adr/0004-empty-tag-filters.md).
+   * matches no device, and a rule is also turned inactive so that its list shows it (docs/adr/0006-empty-tag-filters.md).
    */
   async delete(scope: TenantScope, tag: string): Promise<void> {
     if (!(await this.list(scope)).includes(tag)) throw AppException.notFound('tag');

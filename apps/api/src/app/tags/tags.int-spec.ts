@@ -86,7 +86,7 @@ describe('tags, device updates and stats', () => {
     expect(await readJson(await call(owner, 'GET', '/api/tags'))).toContain('blue');
   });
 
-  it('never leaves a key or rule open to every device when its last tag goes (docs/adr/0004-empty-tag-filters.md)', async () => {
+  it('never leaves a key or rule open to every device when its last tag goes (docs/adr/0006-empty-tag-filters.md)', async () => {
     const tenant = (await newOwner(api)) as TestMember;
     await persist.device(context.connection, { tenant_id: tenant.tenantId, tags: ['lab'] });
     const key = await readJson<{ fingerprint: string }>(
