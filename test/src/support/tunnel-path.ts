@@ -1,28 +1,34 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { Redis } from 'ioredis';
 import { Server } from 'ssh2';
 import { DeviceSshServer } from '@fleetgate/agent-ssh-server';
 import { TunnelClient } from '@fleetgate/agent-device';
 import { loadOrCreatePlatformKeys, type PlatformKeys, signDeviceToken } from '@fleetgate/auth';
-import type {
-  DeviceDocument,
+import {
+  type DeviceDocument,
+  DevicePresenceRepository,
+  DevicePresenceStore,
   DevicesRepository,
-  FirewallRuleDocument,
+  FirewallRulesRepository,
+  type NamespaceDocument,
   NamespacesRepository,
-  PublicKeyDocument,
+  PublicKeysRepository,
+  type TenantScope,
+  tenantScope,
 } from '@fleetgate/data-access';
+import { FirewallService } from '@fleetgate/firewall';
 import {
   AccessDecisionService,
   GatewayGauges,
+  type GatewayContext,
   GatewaySession,
   loadOrCreateHostKey,
-  type PresenceBatcher,
-  type TargetLookup,
-  type TargetResolver,
+  PresenceBatcher,
+  type PublicKeyDirectory,
+  TargetResolver,
   TunnelAdmission,
   TunnelEndpoint,
   TunnelRegistry,
@@ -31,8 +37,9 @@ import { DeviceAdmissionRepository } from '@fleetgate/queue';
 import { Clock, LoginLockoutService } from '@fleetgate/identity';
 import { createLogger } from '@fleetgate/logging';
 import { type HealthServer, startHealthServer } from '@fleetgate/observability';
-
-const TENANT = '00000000-0000-4000-8000-0000000000aa';
+import { PublicKeysService } from '@fleetgate/public-keys';
+import { TagsService } from '@fleetgate/tags';
+import { persist, type TestContext } from '@fleetgate/testing';
 
 export interface PathSettings {
   maxAuthAttempts?: number;
@@ -40,21 +47,38 @@ export interface PathSettings {
 }
 
 /**
- * The device path in one process, over real sockets: an ssh2 server running `GatewaySession`s, the gateway's HTTP
- * side with `TunnelEndpoint` and `TunnelRegistry`, and a device whose agent is the real `TunnelClient` and
- * `DeviceSshServer`. The database's answers (namespace, device, keys, firewall rules) are the in-memory `facts`, which
- * a test edits; the login lockout uses the real Redis. People connect with OpenSSH or ssh2 to `sshPort`.
+ * The device path in one process, over real sockets and on the real database and Redis of the test file's
+ * `TestContext`: an ssh2 server running `GatewaySession`s wired as apps/ssh wires them (`TargetResolver` on the
+ * namespaces and devices repositories, `FirewallService`, `PublicKeysService`, the login lockout), the gateway's HTTP
+ * side with `TunnelEndpoint`, `TunnelRegistry`, `TunnelAdmission` and a `PresenceBatcher`, and a device whose agent is
+ * the real `TunnelClient` and `DeviceSshServer`. `start()` writes the namespace and the accepted device; a test
+ * arranges keys and firewall rules through `services` (the API's own libraries) and changes state through them or
+ * through `repositories`. Redis keys live under a prefix of this path's own, so that a lockout never outlives its
+ * test; `stop()` deletes the tenant's documents. People connect with OpenSSH or ssh2 to `sshPort`.
  */
 export class TunnelPath {
-  readonly namespace = { name: 'acme', tenant_id: TENANT };
-  readonly device: DeviceDocument;
-  readonly facts: { keys: Map<string, PublicKeyDocument>; rules: FirewallRuleDocument[]; namespaceExists: boolean };
+  readonly tenantId = randomUUID();
+  readonly scope: TenantScope = tenantScope(this.tenantId);
+  /** The namespace and the device as stored by `start()`. */
+  namespace!: NamespaceDocument;
+  device!: DeviceDocument;
+  readonly repositories: {
+    namespaces: NamespacesRepository;
+    devices: DevicesRepository;
+    publicKeys: PublicKeysRepository;
+    firewallRules: FirewallRulesRepository;
+  };
+  /** The libraries the API serves these resources with. */
+  readonly services: { publicKeys: PublicKeysService; firewall: FirewallService; tags: TagsService };
+  readonly admissionStates: DeviceAdmissionRepository;
   /** Every stream the agent received from the gateway, for counting. */
   readonly agentStreams: Duplex[] = [];
   readonly gauges = new GatewayGauges();
   sshPort = 0;
   httpPort = 0;
   private readonly registry = new TunnelRegistry();
+  private readonly redisPrefix: string;
+  private presence?: PresenceBatcher;
   private endpoint?: TunnelEndpoint;
   private sshServer?: Server;
   private http?: HealthServer;
@@ -63,13 +87,14 @@ export class TunnelPath {
   private scratch = '';
   private readonly logger = createLogger({ service: 'tunnel-path-test', level: 'silent' });
   private readonly devicePrivateKeyPem: string;
+  private readonly devicePublicKeyPem: string;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly redisPrefix: string,
+    private readonly context: TestContext,
     private readonly settings: PathSettings = {},
-    deviceName = 'prod-pi',
-    tags: string[] = ['prod'],
+    private readonly deviceName = 'prod-pi',
+    private readonly tags: string[] = ['prod'],
+    private readonly namespaceName = 'acme',
   ) {
     const pair = generateKeyPairSync('rsa', {
       modulusLength: 2048,
@@ -77,35 +102,68 @@ export class TunnelPath {
       publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
     });
     this.devicePrivateKeyPem = pair.privateKey;
-    this.device = {
-      uid: randomBytes(32).toString('hex'),
-      tenant_id: TENANT,
-      name: deviceName,
-      status: 'accepted',
-      tags,
-      public_key: pair.publicKey,
-    } as DeviceDocument;
-    this.facts = { keys: new Map(), rules: [], namespaceExists: true };
+    this.devicePublicKeyPem = pair.publicKey;
+    this.redisPrefix = `${context.redisPrefix}:path-${randomBytes(4).toString('hex')}`;
+    const { models } = context;
+    this.repositories = {
+      namespaces: new NamespacesRepository(models.namespaces),
+      devices: new DevicesRepository(models.devices),
+      publicKeys: new PublicKeysRepository(models.publicKeys),
+      firewallRules: new FirewallRulesRepository(models.firewallRules),
+    };
+    this.services = {
+      publicKeys: new PublicKeysService(this.repositories.publicKeys),
+      firewall: new FirewallService(this.repositories.firewallRules),
+      tags: new TagsService(this.repositories.devices, this.repositories.publicKeys, this.repositories.firewallRules),
+    };
+    this.admissionStates = new DeviceAdmissionRepository(context.redis, this.redisPrefix);
+  }
+
+  /**
+   * What `NamespacesService.delete` does to the stores the gateway reads: the namespace document goes, the tenant is
+   * recorded as deleted for tunnel admission and its tunnels are revoked. The device stays, as it does until the
+   * worker's cleanup job removes a deleted namespace's contents.
+   */
+  async deleteNamespace(): Promise<void> {
+    if (!(await this.repositories.namespaces.deleteOne(this.scope, {}))) throw new Error('the namespace was already gone');
+    await this.admissionStates.markTenantDeleted(this.tenantId);
+    await this.admissionStates.revoke({ tenantId: this.tenantId, reason: 'namespace deleted' });
+    await this.context.models.memberships.deleteMany({ tenant_id: this.tenantId });
   }
 
   async start(): Promise<void> {
+    const { connection, models, redis } = this.context;
+    this.namespace = await persist.namespace(connection, { tenant_id: this.tenantId, name: this.namespaceName });
+    this.device = await persist.device(connection, {
+      tenant_id: this.tenantId,
+      name: this.deviceName,
+      status: 'accepted',
+      tags: this.tags,
+      public_key: this.devicePublicKeyPem,
+    });
+
     this.scratch = await mkdtemp(join(tmpdir(), 'fleetgate-tunnel-path-'));
     const keys: PlatformKeys = await loadOrCreatePlatformKeys(join(this.scratch, 'keys'));
     const hostKey = await loadOrCreateHostKey(join(this.scratch, 'hostkeys'));
-    const devices = { findOne: async () => this.device } as unknown as DevicesRepository;
-    const presence = { online: () => undefined, seen: () => undefined, offline: () => undefined } as unknown as PresenceBatcher;
-    const admissionStates = new DeviceAdmissionRepository(this.redis, this.redisPrefix);
-    const namespaces = { findOne: async () => (this.facts.namespaceExists ? this.namespace : null) } as unknown as NamespacesRepository;
+    const { namespaces, devices } = this.repositories;
+    // As apps/ssh's tunnel.providers.ts wires it, with apps/ssh's gathering window.
+    this.presence = new PresenceBatcher(
+      new DevicePresenceStore(redis, this.redisPrefix),
+      new DevicePresenceRepository(models.devices),
+      { expirySeconds: 60, refreshSeconds: 30, lastSeenSeconds: 60, flushMs: 200 },
+      () => undefined,
+    );
+    this.presence.start();
     this.endpoint = new TunnelEndpoint(
       this.registry,
-      presence,
-      new TunnelAdmission(admissionStates, devices, namespaces),
-      admissionStates,
+      this.presence,
+      new TunnelAdmission(this.admissionStates, devices, namespaces),
+      this.admissionStates,
       keys,
       { pingSeconds: 30, missedPings: 3 },
       this.logger,
     );
-    this.endpoint.start();
+    await this.endpoint.start();
     this.http = await startHealthServer(
       '127.0.0.1',
       0,
@@ -115,20 +173,17 @@ export class TunnelPath {
     );
     this.httpPort = this.http.port;
 
-    const resolver = {
-      lookup: async (): Promise<TargetLookup> => ({
-        namespace: this.facts.namespaceExists ? this.namespace : null,
-        device: this.device,
-      }),
-    } as unknown as TargetResolver;
-    const lockouts = new LoginLockoutService(this.redis, this.redisPrefix, { maxMinutes: this.settings.maxLockoutMinutes ?? 60 }, new Clock());
-    const context = {
-      resolver,
+    // apps/ssh's NamespacePublicKeyDirectory: the API's keys, by fingerprint within the tenant.
+    const publicKeys: PublicKeyDirectory = {
+      findByFingerprint: (scope, fingerprint) => this.services.publicKeys.findForTenantByFingerprint(scope, fingerprint),
+    };
+    const context: GatewayContext = {
+      resolver: new TargetResolver(namespaces, devices),
       decisions: new AccessDecisionService({ maxAuthAttempts: this.settings.maxAuthAttempts ?? 6 }),
-      firewall: { activeRules: async () => this.facts.rules.filter((rule) => rule.active) },
+      firewall: this.services.firewall,
       registry: this.registry,
-      publicKeys: { findByFingerprint: async (_scope: unknown, fingerprint: string) => this.facts.keys.get(fingerprint) ?? null },
-      passwordAttempts: lockouts,
+      publicKeys,
+      passwordAttempts: new LoginLockoutService(redis, this.redisPrefix, { maxMinutes: this.settings.maxLockoutMinutes ?? 60 }, new Clock()),
       gauges: this.gauges,
       signingKeyPem: keys.privateKeyPem,
       logger: this.logger,
@@ -152,7 +207,7 @@ export class TunnelPath {
     const up = new Promise<void>((resolve) => (connected = resolve));
     this.agent = new TunnelClient({
       tunnelUrl: `ws://127.0.0.1:${this.httpPort}`,
-      token: signDeviceToken(keys, { uid: this.device.uid, tenantId: TENANT }),
+      token: signDeviceToken(keys, { uid: this.device.uid, tenantId: this.tenantId }),
       pingSeconds: 30,
       logger: this.logger,
       onHello: (key) => {
@@ -185,6 +240,15 @@ export class TunnelPath {
     this.endpoint?.stop();
     await withTimeout(new Promise<void>((resolve) => (this.sshServer ? this.sshServer.close(() => resolve()) : resolve())), 5_000, "the ssh server to close").catch(() => undefined);
     await this.http?.close();
+    await this.presence?.stop();
+    const { models } = this.context;
+    const tenant = { tenant_id: this.tenantId };
+    await Promise.all([
+      models.namespaces.deleteMany(tenant),
+      models.devices.deleteMany(tenant),
+      models.publicKeys.deleteMany(tenant),
+      models.firewallRules.deleteMany(tenant),
+    ]);
     await rm(this.scratch, { recursive: true, force: true });
   }
 }
