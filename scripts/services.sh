@@ -96,6 +96,15 @@ ferretdb_binary() {
 postgres_database() {
   command -v psql >/dev/null || apt_install postgresql-client
   local psql=(psql -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 -qtA)
+  if ! "${psql[@]}" -c 'select 1' >/dev/null 2>&1 && command -v pg_ctlcluster >/dev/null && [ "$POSTGRES_HOST:$POSTGRES_PORT" = 127.0.0.1:5432 ]; then
+    # This machine's own server, installed but stopped (as after a restart): start its clusters, as the machine does.
+    local version
+    for version in $(ls /etc/postgresql 2>/dev/null); do
+      log "starting PostgreSQL $version"
+      pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
+    done
+    for _ in $(seq 1 50); do "${psql[@]}" -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  fi
   if ! "${psql[@]}" -c 'select 1' >/dev/null 2>&1; then
     log "PostgreSQL does not answer on $POSTGRES_HOST:$POSTGRES_PORT as $POSTGRES_USER (FLEETGATE_PG_* set where it is)"
     exit 1
