@@ -6,9 +6,10 @@ import { createSshApplication } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadSshConfig(readProcessEnvironment()));
-  const app = await createSshApplication(config);
   const logger = new Logger('main');
-  enableGracefulShutdown(app, config.shutdownTimeoutMs, (message) => logger.log(message));
+  const creating = createSshApplication(config);
+  enableGracefulShutdown(creating, config.shutdownTimeoutMs, (message) => logger.log(message));
+  await creating;
   logger.log('ssh gateway ready');
 }
 

@@ -6,9 +6,10 @@ import { createWorkerApplication } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(() => loadWorkerConfig(readProcessEnvironment()));
-  const app = await createWorkerApplication(config);
   const logger = new Logger('main');
-  enableGracefulShutdown(app, config.shutdownTimeoutMs, (message) => logger.log(message));
+  const creating = createWorkerApplication(config);
+  enableGracefulShutdown(creating, config.shutdownTimeoutMs, (message) => logger.log(message));
+  await creating;
   logger.log('worker ready');
 }
 
