@@ -13,9 +13,11 @@ export FLEET_DEVICES="${FLEET_DEVICES:-10000}"
 # Two sockets per device (agent side and gateway side) live on this machine.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
-bash scripts/services.sh up 2>/dev/null
+bash scripts/ensure-deps.sh
+bash scripts/services.sh up
 FLEETGATE_DB=ferretdb-pg bash scripts/services.sh database-url >/dev/null
 echo "building apps..." >&2
 npx nx run-many -t build -p api ssh --outputStyle=static >/dev/null
 # Jest only compiles the TypeScript; --forceExit because the simulated fleet leaves sockets closing.
-npx jest -c bench/fleet/jest.config.cjs --forceExit 2>&1 | grep -v '^\s*$' | grep -v 'at \|console.log'
+# grep runs line-buffered so that each figure appears as soon as it is measured, even when stdout is a file.
+npx jest -c bench/fleet/jest.config.cjs --forceExit 2>&1 | grep --line-buffered -v '^\s*$' | grep --line-buffered -v 'at \|console.log'
