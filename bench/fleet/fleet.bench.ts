@@ -50,6 +50,15 @@ it(`reconnect storm of ${DEVICES} devices`, async () => {
     return last ? (JSON.parse(last) as { redisCommands: number; lastSeenCommands: number }) : { redisCommands: 0, lastSeenCommands: 0 };
   };
   let fleet: TunnelFleet | undefined;
+  // A long wait prints where it stands every 10 s, so a slow or stuck run shows what it is waiting for.
+  const progress = setInterval(() => {
+    if (!fleet) return;
+    const { tunnelUp, tunnelDown, connectFailed } = fleet.counts;
+    void stats().then(
+      (online) => print(`  ... tunnels up ${tunnelUp}, down ${tunnelDown}, connect failures ${connectFailed}; stats online ${online}`),
+      (error: unknown) => print(`  ... tunnels up ${tunnelUp}, down ${tunnelDown}, connect failures ${connectFailed}; stats failed: ${String(error)}`),
+    );
+  }, 10_000);
   try {
     print(`fleet benchmark: ${DEVICES} devices, FerretDB on PostgreSQL, ${new Date().toISOString()}`);
     const arrangedAt = Date.now();
@@ -126,7 +135,12 @@ it(`reconnect storm of ${DEVICES} devices`, async () => {
         `(${((writes.redisCommands - writesBefore.redisCommands) / elapsed).toFixed(1)}/s), ${writes.lastSeenCommands} last_seen updateMany`,
     );
     print(`gateway memory after the storm: ${rssMegabytes(platform.gateway.child.pid)}`);
+  } catch (error) {
+    print(`benchmark stopped: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   } finally {
+    clearInterval(progress);
+    print('stopping the fleet and the platform...');
     await fleet?.stop();
     await platform.stop();
     await context.close();

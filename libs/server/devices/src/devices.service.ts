@@ -9,6 +9,7 @@ import {
   NamespacesRepository,
   type Page,
   type PageRequest,
+  deviceStatuses,
   pageWindow,
   type ScopedFilter,
   type TenantScope,
@@ -225,11 +226,15 @@ export class DevicesService {
    * only), which are few and whose uids the database gives with the pending and rejected counts.
    */
   async stats(scope: TenantScope): Promise<DeviceStats> {
-    const [registered, notAccepted, online] = await Promise.all([
+    // One equality filter per status, not `$ne: 'accepted'`: FerretDB pushes equality down to its backend but
+    // filters `$ne` itself, which streamed every accepted device of a 10,000-device namespace on each call.
+    const notAcceptedStatuses = deviceStatuses.filter((status) => status !== 'accepted');
+    const [registered, online, ...notAcceptedByStatus] = await Promise.all([
       this.devices.count(scope, { status: 'accepted' }),
-      this.devices.find(scope, { status: { $ne: 'accepted' } } as ScopedFilter<DeviceDocument>),
       this.presence.countOnline(scope.tenantId),
+      ...notAcceptedStatuses.map((status) => this.devices.find(scope, { status })),
     ]);
+    const notAccepted = notAcceptedByStatus.flat();
     const onlineNotAccepted = await this.presence.onlineUntil(
       scope.tenantId,
       notAccepted.map((device) => device.uid),

@@ -1,7 +1,15 @@
 import { DevicesRepository, NamespacesRepository, tenantScope } from '@fleetgate/data-access';
 import { type DeviceAdmissionRepository, type DeviceAdmissionState, isRefusedAdmissionState } from '@fleetgate/queue';
+import pLimit from 'p-limit';
 
 export type AdmissionDecision = { admitted: true } | { admitted: false; reason: string };
+
+/**
+ * Database reads for devices Redis does not know yet, at once per gateway process. A cold start of a whole fleet
+ * (Redis emptied, or admission keys expired) would otherwise send thousands of lookups together, and FerretDB
+ * stalls once its backend pool is exhausted; queued lookups wait a little instead, and agents retry.
+ */
+export const MAX_CONCURRENT_ADMISSION_READS = 8;
 
 const refusalReasons: Partial<Record<DeviceAdmissionState, string>> = {
   rejected: 'the device was rejected',
@@ -15,6 +23,8 @@ const refusalReasons: Partial<Record<DeviceAdmissionState, string>> = {
  * says is remembered, so a fleet's reconnect storm never becomes a storm of device lookups.
  */
 export class TunnelAdmission {
+  private readonly databaseReads = pLimit(MAX_CONCURRENT_ADMISSION_READS);
+
   constructor(
     private readonly admissionStates: DeviceAdmissionRepository,
     private readonly devices: DevicesRepository,
@@ -27,10 +37,9 @@ export class TunnelAdmission {
     if (known.state) return verdict(known.state);
 
     const scope = tenantScope(tenantId);
-    const [namespace, device] = await Promise.all([
-      this.namespaces.findOne(scope, {}),
-      this.devices.findOne(scope, { uid }),
-    ]);
+    const [namespace, device] = await this.databaseReads(() =>
+      Promise.all([this.namespaces.findOne(scope, {}), this.devices.findOne(scope, { uid })]),
+    );
     // Tokens are only issued in existing namespaces, so a token whose namespace is gone outlived its deletion.
     if (!namespace) {
       await this.admissionStates.markTenantDeleted(tenantId);
