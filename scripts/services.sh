@@ -4,7 +4,10 @@
 #     built once into a per-user cache outside the clone so fresh clones (CI) reuse it;
 #     FLEETGATE_DB=ferretdb-pg runs FerretDB on this machine's PostgreSQL instead, on a port of its own (27018), so it
 #     can run beside the SQLite one; the fleet tests and benchmarks use it (see docs/adr/0005-presence-in-redis.md);
-#   - Redis: $REDIS_URL if set; else the server on 127.0.0.1:6379 if it answers; else Debian's redis-server.
+#   - Redis: $REDIS_URL if set; else the server on 127.0.0.1:6379 if it answers; else Debian's redis-server;
+#   - stripe-mock, Stripe's official mock API server, for the billing tests (no test reaches the real Stripe):
+#     $STRIPE_MOCK_URL if set; else the server on 127.0.0.1:12111 if it answers; else stripe-mock installed once with
+#     `go install` into the same per-user cache as FerretDB, and started on loopback.
 # It writes the URLs to .data/services.env, which the apps' local runner and the test harness read.
 #
 # Usage: scripts/services.sh up|down|status|deps|database-url
@@ -33,6 +36,9 @@ POSTGRES_USER="${FLEETGATE_PG_USER:-postgres}"
 POSTGRES_DATABASE="${FLEETGATE_PG_DATABASE:-fleetgate_ferretdb}"
 FERRETDB_PG_POOL="${FLEETGATE_PG_POOL:-50}"
 REDIS_PORT="${FLEETGATE_REDIS_PORT:-6379}"
+STRIPE_MOCK_VERSION="v0.203.0"
+STRIPE_MOCK_BIN="$CACHE/bin/stripe-mock-$STRIPE_MOCK_VERSION"
+STRIPE_MOCK_PORT="${FLEETGATE_STRIPE_MOCK_PORT:-12111}"
 SERVICES_ENV="$DATA/services.env"
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -169,19 +175,48 @@ redis_up() {
   echo "$url"
 }
 
+stripe_mock_binary() {
+  if [ -x "$STRIPE_MOCK_BIN" ]; then echo "$STRIPE_MOCK_BIN"; return; fi
+  command -v go >/dev/null || { log "Go is needed once to install stripe-mock $STRIPE_MOCK_VERSION"; exit 1; }
+  log "installing stripe-mock $STRIPE_MOCK_VERSION into $CACHE/bin (once per machine)"
+  local build="$CACHE/stripe-mock-build"
+  rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
+  # A versioned `go install` resolves the module and its go.sum through the module proxy, outside any work tree.
+  GOBIN="$build" go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" >&2
+  mv "$build/stripe-mock" "$STRIPE_MOCK_BIN"
+  rm -rf "$build"
+  echo "$STRIPE_MOCK_BIN"
+}
+
+stripe_mock_up() {
+  if [ -n "${STRIPE_MOCK_URL:-}" ]; then echo "$STRIPE_MOCK_URL"; return; fi
+  local url="http://127.0.0.1:$STRIPE_MOCK_PORT"
+  if port_open "$STRIPE_MOCK_PORT"; then echo "$url"; return; fi
+  local binary
+  binary="$(stripe_mock_binary)"
+  log "starting stripe-mock $STRIPE_MOCK_VERSION on 127.0.0.1:$STRIPE_MOCK_PORT"
+  # HTTP only, on loopback: the tests point the stripe library at it with protocol http.
+  setsid nohup "$binary" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" >"$DATA/stripe-mock.log" 2>&1 &
+  echo $! > "$DATA/stripe-mock.pid"
+  wait_for_port "$STRIPE_MOCK_PORT" stripe-mock
+  echo "$url"
+}
+
 up() {
   mkdir -p "$DATA"
   deps
-  local mongo redis
+  local mongo redis stripe_mock
   mongo="$(mongo_up)"
   redis="$(redis_up)"
+  stripe_mock="$(stripe_mock_up)"
   local next
-  next="$(printf 'MONGO_URL=%s\nREDIS_URL=%s\n' "$mongo" "$redis")"
+  next="$(printf 'MONGO_URL=%s\nREDIS_URL=%s\nSTRIPE_MOCK_URL=%s\n' "$mongo" "$redis" "$stripe_mock")"
   if [ ! -f "$SERVICES_ENV" ] || [ "$(cat "$SERVICES_ENV")" != "$next" ]; then
     printf '%s\n' "$next" > "$SERVICES_ENV"
   fi
   log "database: $mongo"
   log "redis:    $redis"
+  log "stripe-mock: $stripe_mock"
 }
 
 stop_pid_file() {
@@ -202,6 +237,7 @@ down() {
   stop_pid_file "$DATA/ferretdb.pid" ferretdb
   stop_pid_file "$DATA/ferretdb-pg.pid" ferretdb-pg
   stop_pid_file "$DATA/redis.pid" redis
+  stop_pid_file "$DATA/stripe-mock.pid" stripe-mock
   if [ -f "$DATA/mongo/mongod.lock" ] && command -v mongod >/dev/null; then
     mongod --dbpath "$DATA/mongo" --shutdown >/dev/null 2>&1 || true
   fi
@@ -211,6 +247,7 @@ status() {
   local state=0
   if port_open "$MONGO_PORT" || [ -n "${MONGO_URL:-}" ]; then log "database: up"; else log "database: down"; state=1; fi
   if port_open "$REDIS_PORT" || [ -n "${REDIS_URL:-}" ]; then log "redis:    up"; else log "redis:    down"; state=1; fi
+  if port_open "$STRIPE_MOCK_PORT" || [ -n "${STRIPE_MOCK_URL:-}" ]; then log "stripe-mock: up"; else log "stripe-mock: down"; state=1; fi
   [ -f "$SERVICES_ENV" ] && cat "$SERVICES_ENV"
   return $state
 }

@@ -16,12 +16,20 @@ import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { SystemModule } from './app/system/system.module';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
+import { BillingApiModule } from './app/billing/billing-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
 import { UsersApiModule } from './app/users/users-api.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
+    const { billing } = config;
+    const namespacesOptions = {
+      ...config.members,
+      // Where billing is on, a new namespace starts on the free plan (ShellHub Cloud: 3 devices).
+      newNamespaceMaxDevices: billing.enabled ? billing.limits.freePlan : billing.limits.unbilled,
+      billingEnabled: billing.enabled,
+    };
     return {
       module: AppModule,
       imports: [
@@ -36,17 +44,18 @@ export class AppModule {
         SystemModule.forRoot(config.publicEndpoints),
         AuthApiModule,
         MfaApiModule,
-        DevicesApiModule,
+        DevicesApiModule.forRoot({ billing: config.billing }),
         PublicKeysApiModule,
         FirewallApiModule,
         TagsApiModule,
         ApiKeysApiModule,
         // After any module with static `api/namespaces/<word>` routes (API keys), which `:tenant` would shadow.
-        NamespacesApiModule.forRoot(config.members),
-        MembersApiModule.forRoot(config.members),
+        NamespacesApiModule.forRoot(namespacesOptions),
+        MembersApiModule.forRoot(namespacesOptions),
         AnnouncementsApiModule,
         ConnectorsApiModule.forRoot(config.connectors),
         UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
+        BillingApiModule.forRoot(config.billing),
       ],
     };
   }

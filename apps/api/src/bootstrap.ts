@@ -7,6 +7,8 @@ import { FLEETGATE_VERSION } from '@fleetgate/contracts';
 import { AppExceptionFilter, createValidationPipe, verifyJsonDepth } from '@fleetgate/errors';
 import { EmptyQueryValuesPipe, emptyQueryValueNote } from '@fleetgate/listing';
 import { AppModule } from './app.module';
+import { billingWebhookPaths } from './app/billing/billing.controller';
+import { rawBody } from './app/billing/raw-body.middleware';
 
 /** Builds the API application with its pipes, filter and OpenAPI document, without listening. */
 export async function createApiApplication(config: ApiConfig): Promise<NestExpressApplication> {
@@ -15,6 +17,9 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
   // Empty query values are dropped first, so that validation sees them as absent (ShellHub's clients send them).
   app.useGlobalPipes(new EmptyQueryValuesPipe(), createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
+  // Stripe signs the bytes it sends: its webhook gets them untouched (a Buffer), whatever the content type, and the
+  // JSON parser below skips a body already read. Only these paths: nowhere else is a raw body kept.
+  for (const path of billingWebhookPaths) app.use(path, rawBody(1024 * 1024));
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonDepth() });
   app.disable('x-powered-by');
   // Forwarded-address headers are believed only from configured proxies (field-lessons section 4).

@@ -19,6 +19,7 @@ const groupsServed = [
   'public keys',
   'firewall rules',
   'announcements',
+  'billing',
 ];
 
 /** Routes of those groups that are deliberately not in the API's document, and why. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MemberRole } from '@fleetgate/data-access';
-import { createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
+import { billingEnvironment, createTestContext, persist, type RunningHttpApp, type TestContext } from '@fleetgate/testing';
 import { generateEd25519KeyPair } from '@fleetgate/public-keys';
 import { startApi } from './testing/api-environment';
 import { readJson } from './testing/http';
@@ -482,11 +482,35 @@ describe('the role matrix, route by route', () => {
       'GET /api/announcements',
       { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/announcements' }) },
     ],
+    // Billing (issue 11): only the owner changes or reads it; any member may evaluate the namespace's capacity.
+    ...(
+      [
+        ['POST', '/api/billing/customer', undefined],
+        ['GET', '/api/billing/customer', undefined],
+        ['POST', '/api/billing/paymentmethod/attach', { id: 'pm_card_visa' }],
+        ['POST', '/api/billing/paymentmethod/default', { id: 'pm_card_visa' }],
+        ['POST', '/api/billing/paymentmethod/detach', { id: 'pm_card_visa' }],
+        ['POST', '/api/billing/subscription', undefined],
+        ['GET', '/api/billing/subscription', undefined],
+        ['POST', '/api/billing/portal', undefined],
+        ['POST', '/api/billing/device-choice', { choices: [] }],
+        ['GET', '/api/billing/devices-most-used', undefined],
+        ['POST', '/api/billing/report?action=device_accept', undefined],
+      ] as const
+    ).map(([method, path, body]): [string, RouteCase] => [
+      `${method} ${path}`,
+      { minimum: 'owner', call: async () => ({ method, path, ...(body === undefined ? {} : { body }) }) },
+    ]),
+    [
+      'POST /api/billing/evaluate',
+      { minimum: 'observer', call: async () => ({ method: 'POST', path: '/api/billing/evaluate' }) },
+    ],
   ];
 
   beforeAll(async () => {
     context = await createTestContext(__filename);
-    api = await startApi(context);
+    // Billing on, against stripe-mock, so that the billing routes answer what they answer in a cloud deployment.
+    api = await startApi(context, billingEnvironment(context));
     shared = await namespaceWithEveryRole();
   }, 60_000);
   afterAll(async () => {

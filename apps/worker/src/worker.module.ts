@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { WorkerConfig } from '@fleetgate/config';
+import { BillingUsageModule } from '@fleetgate/billing';
 import { DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
+import { BillingProcessor } from './processors/billing.processor';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
 import { WorkerHealthService } from './worker-health.service';
@@ -20,8 +22,15 @@ export class WorkerModule {
         QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-worker' }),
         NamespaceCleanupModule,
         EmailModule.forRoot(config.smtp),
+        BillingUsageModule.forRoot(config.billing),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor, EmailProcessor],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        WorkerHealthService,
+        CleanupProcessor,
+        EmailProcessor,
+        BillingProcessor,
+      ],
       exports: [WorkerHealthService],
     };
   }

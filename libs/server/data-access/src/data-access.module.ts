@@ -4,6 +4,7 @@ import { modelDefinitions } from './models';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 import { AnnouncementsRepository } from './repositories/announcements.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
+import { BillingEventsRepository } from './repositories/billing-events.repository';
 import { ConnectorsRepository } from './repositories/connectors.repository';
 import { DevicePresenceRepository } from './repositories/device-presence.repository';
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
@@ -23,6 +24,7 @@ export interface DataAccessOptions {
 const repositories = [
   AnnouncementsRepository,
   ApiKeysRepository,
+  BillingEventsRepository,
   ConnectorsRepository,
   DevicesRepository,
   DevicePresenceRepository,

@@ -16,7 +16,15 @@ export { DevicesRepository } from './repositories/devices.repository';
 export { NamespacesRepository } from './repositories/namespaces.repository';
 export { UsersRepository } from './repositories/users.repository';
 export { deviceStatuses, type DeviceStatus, type DeviceInfo, type DeviceDocument } from './schemas/device.schema';
-export type { NamespaceSettings, NamespaceDocument } from './schemas/namespace.schema';
+export {
+  billingStatuses,
+  type BillingStatus,
+  type NamespaceBilling,
+  type NamespaceSettings,
+  type NamespaceDocument,
+} from './schemas/namespace.schema';
+export type { BillingEventDocument, BillingEventOutcome } from './schemas/billing-event.schema';
+export { BillingEventsRepository } from './repositories/billing-events.repository';
 export type { UserMfa, UserDocument } from './schemas/user.schema';
 export { DevicePresenceRepository } from './repositories/device-presence.repository';
 export { DevicePresenceStore, type PresenceEntry } from './presence/device-presence.store';

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BillingJobName, billingReportJobId, ErrorCode, QueueName } from '@fleetgate/contracts';
 import {
   type DeviceDocument,
   DevicePresenceStore,
@@ -16,8 +17,9 @@ import {
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
 import { type FieldAllowList, parseListFilter, type Predicate } from '@fleetgate/listing';
-import { DeviceAdmissionRepository, isRefusedAdmissionState } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, isRefusedAdmissionState, QueueProducer } from '@fleetgate/queue';
 import { type DeviceView, toDeviceView } from './device.view';
+import { DEVICES_OPTIONS, type DevicesOptions } from './devices.options';
 
 export const deviceSortFields = ['last_seen', 'name', 'created_at', 'status', 'status_updated_at'] as const;
 export type DeviceSortField = (typeof deviceSortFields)[number];
@@ -103,6 +105,8 @@ export class DevicesService {
     private readonly namespaces: NamespacesRepository,
     private readonly presence: DevicePresenceStore,
     private readonly admissionStates: DeviceAdmissionRepository,
+    private readonly queue: QueueProducer,
+    @Inject(DEVICES_OPTIONS) private readonly options: DevicesOptions,
   ) {}
 
   async list(scope: TenantScope, query: DeviceListQuery): Promise<Page<DeviceView>> {
@@ -176,18 +180,19 @@ export class DevicesService {
     if (status === 'removed' || status === 'unused') {
       throw AppException.validation(`a device cannot be set to ${status}`);
     }
-    if (status === 'accepted' && (await this.deviceLimitReached(scope, await this.namespace(scope)))) {
-      throw AppException.forbidden('the namespace has reached its device limit');
-    }
+    const namespace = await this.namespace(scope);
+    if (status === 'accepted' && (await this.deviceLimitReached(scope, namespace))) throw this.limitReached(namespace);
     // Gateways reading the device meanwhile go to the database rather than to a state about to be stale.
     await this.admissionStates.forget(scope.tenantId, uid);
     // The status condition makes a concurrent accept of the same device lose instead of overwrite.
+    const changedAt = new Date();
     const changed = await this.devices.updateOne(
       scope,
       { uid, status: device.status },
-      { $set: { status, status_updated_at: new Date() } },
+      { $set: { status, status_updated_at: changedAt } },
     );
     if (!changed) throw AppException.conflict('the device changed status meanwhile');
+    if (status === 'accepted') await this.reportAccepted(namespace, uid, changedAt);
     await this.admissionStates.record(scope.tenantId, uid, status);
     if (isRefusedAdmissionState(status)) {
       await this.admissionStates.revoke({ tenantId: scope.tenantId, uid, reason: `device ${status}` });
@@ -288,6 +293,38 @@ export class DevicesService {
       namespace: namespace.name,
       deviceLimitReached: await this.deviceLimitReached(scope, namespace),
     };
+  }
+
+  /**
+   * ShellHub: over the limit, Cloud (billing on) answers 402, so that the UI offers a subscription; CE/EE answer 403.
+   */
+  private limitReached(namespace: NamespaceDocument): AppException {
+    if (!this.options.billing.enabled) return AppException.forbidden('the namespace has reached its device limit');
+    const plan = namespace.billing?.active ? 'its plan' : 'the free plan';
+    return new AppException(
+      ErrorCode.PaymentRequired,
+      `namespace ${namespace.name} has reached the ${namespace.max_devices} accepted devices of ${plan}: subscribe (or remove a device) to accept another`,
+    );
+  }
+
+  /** With a paid subscription each accepted device is usage: the worker reports it to Stripe, once per acceptance. */
+  private async reportAccepted(namespace: NamespaceDocument, uid: string, acceptedAt: Date): Promise<void> {
+    const billing = namespace.billing;
+    if (!this.options.billing.enabled || !billing?.active || !billing.customer_id || !billing.subscription_id) return;
+    const eventId = `device_accept:${namespace.tenant_id}:${uid}:${acceptedAt.getTime()}`;
+    await this.queue.enqueue(
+      QueueName.Billing,
+      BillingJobName.ReportUsage,
+      {
+        tenantId: namespace.tenant_id,
+        action: 'device_accept',
+        eventId,
+        customerId: billing.customer_id,
+        subscriptionId: billing.subscription_id,
+        occurredAt: Math.floor(acceptedAt.getTime() / 1000),
+      },
+      { jobId: billingReportJobId(eventId) },
+    );
   }
 
   /** A limit of -1 (or 0) means none. */

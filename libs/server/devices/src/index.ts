@@ -1,4 +1,5 @@
 export { DevicesModule } from './devices.module';
+export { DEVICES_OPTIONS, type DevicesOptions } from './devices.options';
 export { deviceUid, type DeviceUidSource } from './device-uid';
 export {
   DeviceRegistrationService,

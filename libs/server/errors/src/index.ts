@@ -5,3 +5,4 @@ export { toAppException } from './to-app-exception';
 export { createValidationPipe } from './validation.pipe';
 export { isDuplicateKeyError } from './duplicate-key';
 export { jsonNestingDepth, MAX_JSON_DEPTH, verifyJsonDepth } from './json-depth';
+export { fromStripeError, isStripeError } from './stripe-error';

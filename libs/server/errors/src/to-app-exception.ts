@@ -4,6 +4,7 @@ import { AppException } from './app.exception';
 import { isDuplicateKeyError } from './duplicate-key';
 import { errorCodeOfHttpStatus } from './http-status';
 import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from './json-depth';
+import { fromStripeError, isStripeError } from './stripe-error';
 
 /**
  * Turns errors the application expects from its libraries into an AppException; returns null for anything else,
@@ -31,6 +32,8 @@ export function toAppException(error: unknown): AppException | null {
   if (error instanceof Error && error.name === 'CastError') {
     return new AppException(ErrorCode.ValidationFailed, 'a value has the wrong type');
   }
+  // Before the body-parser check: Stripe's errors also carry a string `type`.
+  if (isStripeError(error)) return fromStripeError(error);
   if (isBodyParserError(error)) {
     if (error.type === JSON_TOO_DEEP) {
       return AppException.validation(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);

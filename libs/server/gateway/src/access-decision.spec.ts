@@ -63,6 +63,30 @@ describe('AccessDecisionService', () => {
     expect(decisions.reachable(resolved(), false)).toEqual({ allowed: false, reason: 'Device acme.kitchen-pi is offline.' });
   });
 
+  describe('billing (issue 11)', () => {
+    const billed = (billing: NonNullable<NonNullable<TargetLookup['namespace']>['billing']>) => ({
+      ...namespace,
+      max_devices: 3,
+      billing,
+    });
+
+    it('lets a namespace without billing state, or whose can_connect holds, be reached', () => {
+      expect(decisions.billing(namespace)).toEqual({ allowed: true });
+      expect(decisions.billing(billed({ active: true, status: 'active', can_connect: true }))).toEqual({ allowed: true });
+    });
+
+    it('refuses a namespace over its limit after a cancellation, and says why and what the owner must do', () => {
+      const over = billed({ active: false, status: 'canceled', can_connect: false });
+      expect(decisions.billing(over)).toEqual({
+        allowed: false,
+        reason:
+          'Namespace acme cannot be reached: its subscription is canceled and the free plan allows 3 accepted devices, and more are accepted. Its owner must choose which devices stay accepted, or subscribe, before anyone can connect.',
+      });
+      const resolution = decisions.target('pi@acme.kitchen-pi', parseSshid('pi@acme.kitchen-pi'), { namespace: over, device: device() });
+      expect(resolution).toMatchObject({ ok: false, reason: expect.stringMatching(/^Namespace acme cannot be reached/) });
+    });
+  });
+
   describe('firewall', () => {
     it('denies by the first matching rule, naming its priority, and reads IPv4-mapped addresses as IPv4', () => {
       const rules = [rule({ priority: 2 }), rule({ priority: 1, action: 'allow', source_ip: '^10\\.0\\.0\\.7$' })];

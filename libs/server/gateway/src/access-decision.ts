@@ -1,4 +1,10 @@
-import type { DeviceDocument, FirewallRuleDocument, PublicKeyDocument, TenantScope } from '@fleetgate/data-access';
+import type {
+  DeviceDocument,
+  FirewallRuleDocument,
+  NamespaceBilling,
+  PublicKeyDocument,
+  TenantScope,
+} from '@fleetgate/data-access';
 import { tenantScope } from '@fleetgate/data-access';
 import { evaluateFirewall } from '@fleetgate/firewall';
 import { publicKeyAllows } from '@fleetgate/public-keys';
@@ -13,9 +19,12 @@ export interface ResolvedTarget {
 
 export type Resolution = { ok: true; target: ResolvedTarget } | { ok: false; reason: string };
 
-/** What the database holds for an SSHID: the namespace it names (or the device's, for a uid), and the device. */
+/**
+ * What the database holds for an SSHID: the namespace it names (or the device's, for a uid), and the device. The
+ * namespace document carries its billing state, so the billing rule costs no read of its own.
+ */
 export interface TargetLookup {
-  namespace: { name: string; tenant_id: string } | null;
+  namespace: { name: string; tenant_id: string; max_devices?: number; billing?: NamespaceBilling } | null;
   device: DeviceDocument | null;
 }
 
@@ -63,7 +72,27 @@ export class AccessDecisionService {
         reason: `Device ${namespace.name}.${device.name} is ${device.status}, not accepted: an administrator of the namespace must accept it first.`,
       };
     }
+    const billing = this.billing(namespace);
+    if (!billing.allowed) return { ok: false, reason: billing.reason };
     return { ok: true, target: { scope: tenantScope(device.tenant_id), namespace: namespace.name, device, user: sshid.user } };
+  }
+
+  /**
+   * ShellHub Cloud's billing gate (`can_connect`): a namespace with more accepted devices than its plan allows, as
+   * after a cancellation, cannot be reached until its owner chooses which devices stay or subscribes again. Billing
+   * keeps `can_connect` on the namespace document (docs/adr/0008); without billing there is no state and no gate.
+   */
+  billing(namespace: { name: string; max_devices?: number; billing?: NamespaceBilling }): AccessVerdict {
+    const state = namespace.billing;
+    if (!state || state.can_connect) return ALLOWED;
+    const limit = namespace.max_devices ?? 0;
+    const plan = state.active
+      ? `its plan allows ${limit} accepted devices`
+      : `its subscription is ${state.status.replace(/_/g, ' ')} and the free plan allows ${limit} accepted devices`;
+    return {
+      allowed: false,
+      reason: `Namespace ${namespace.name} cannot be reached: ${plan}, and more are accepted. Its owner must choose which devices stay accepted, or subscribe, before anyone can connect.`,
+    };
   }
 
   reachable(target: ResolvedTarget, tunnelConnected: boolean): AccessVerdict {

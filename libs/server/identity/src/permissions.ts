@@ -24,6 +24,16 @@ export enum Permission {
   APIKeyCreate = 'api_key:create',
   APIKeyUpdate = 'api_key:update',
   APIKeyDelete = 'api_key:delete',
+  BillingGetCustomer = 'billing:get_customer',
+  BillingCreateCustomer = 'billing:create_customer',
+  BillingAddPaymentMethod = 'billing:add_payment_method',
+  BillingUpdatePaymentMethod = 'billing:update_payment_method',
+  BillingRemovePaymentMethod = 'billing:remove_payment_method',
+  BillingCreateSubscription = 'billing:create_subscription',
+  BillingGetSubscription = 'billing:get_subscription',
+  BillingChooseDevices = 'billing:choose_devices',
+  BillingReport = 'billing:report',
+  BillingPortal = 'billing:portal',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -68,6 +78,18 @@ const rules: Record<Permission, PermissionRule> = {
   [Permission.APIKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyDelete]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // Billing is the owner's alone (v0.17.1's Billing* permissions), reads included: the customer shows cards and the
+  // subscription shows invoices. Keys never touch money.
+  [Permission.BillingGetCustomer]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingCreateCustomer]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingAddPaymentMethod]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingUpdatePaymentMethod]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingRemovePaymentMethod]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingCreateSubscription]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingGetSubscription]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingChooseDevices]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingReport]: { minimumRole: 'owner', apiKey: 'blocked' },
+  [Permission.BillingPortal]: { minimumRole: 'owner', apiKey: 'blocked' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

@@ -24,4 +24,4 @@ export {
   verifyInvitation,
   type InvitationClaims,
 } from './invitation-signature';
-export type { NamespaceMemberView, NamespaceSettingsView, NamespaceView } from './namespace.view';
+export type { NamespaceBillingView, NamespaceMemberView, NamespaceSettingsView, NamespaceView } from './namespace.view';

@@ -31,7 +31,17 @@ export interface NamespaceView {
   /** Accepted devices. */
   device_count: number;
   created_at: Date;
-  billing: null;
+  /** ShellHub Cloud's billing state; null where billing is off or the namespace has no customer yet. */
+  billing: NamespaceBillingView | null;
+}
+
+export interface NamespaceBillingView {
+  active: boolean;
+  status: string;
+  customer_id: string;
+  subscription_id: string;
+  current_period_end: number;
+  can_connect: boolean;
 }
 
 export function toNamespaceView(
@@ -57,6 +67,15 @@ export function toNamespaceView(
     max_devices: namespace.max_devices,
     device_count: deviceCount,
     created_at: namespace.created_at ?? new Date(0),
-    billing: null,
+    billing: namespace.billing
+      ? {
+          active: namespace.billing.active,
+          status: namespace.billing.status,
+          customer_id: namespace.billing.customer_id ?? '',
+          subscription_id: namespace.billing.subscription_id ?? '',
+          current_period_end: namespace.billing.current_period_end ?? 0,
+          can_connect: namespace.billing.can_connect,
+        }
+      : null,
   };
 }

@@ -6,4 +6,8 @@ export interface NamespacesOptions {
   autoAcceptMembers: boolean;
   /** The web UI's base URL, without a trailing slash; invitation links open `<base>/accept-invite`. */
   invitationBaseUrl: string;
+  /** `max_devices` of a new namespace: the free plan's limit where billing is on, the configured one otherwise. */
+  newNamespaceMaxDevices?: number;
+  /** Where billing is on, deleting a namespace with a subscription tells Stripe (the worker cancels it). */
+  billingEnabled?: boolean;
 }

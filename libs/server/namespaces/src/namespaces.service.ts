@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CleanupJobName, QueueName } from '@fleetgate/contracts';
+import { BillingJobName, billingReportJobId, CleanupJobName, QueueName } from '@fleetgate/contracts';
 import {
   isDuplicateKeyError,
   MembershipsRepository,
@@ -20,6 +20,7 @@ import { DeviceAdmissionRepository, QueueProducer } from '@fleetgate/queue';
 import { type FieldAllowList, parseListFilter } from '@fleetgate/listing';
 import { NamespaceViewsService } from './namespace-views.service';
 import type { NamespaceView } from './namespace.view';
+import { NAMESPACES_OPTIONS, type NamespacesOptions } from './namespaces.options';
 
 /** What a namespace list may be filtered by (ShellHub's web UI searches by name). */
 const namespaceListFields: FieldAllowList = { name: { path: 'name', type: 'string' } };
@@ -57,6 +58,7 @@ export class NamespacesService {
     private readonly views: NamespaceViewsService,
     private readonly queue: QueueProducer,
     private readonly admissionStates: DeviceAdmissionRepository,
+    @Inject(NAMESPACES_OPTIONS) private readonly options: NamespacesOptions,
   ) {}
 
   /** Creates a namespace the user owns, within their `max_namespaces` (-1 unlimited, 0 none). */
@@ -76,7 +78,7 @@ export class NamespacesService {
       namespace = await this.namespaces.create(scope, {
         name: name.toLowerCase(),
         owner: user.id,
-        max_devices: -1,
+        max_devices: this.options.newNamespaceMaxDevices ?? -1,
         settings: { session_record: true, connection_announcement: '' },
       });
     } catch (error) {
@@ -138,7 +140,25 @@ export class NamespacesService {
    */
   async delete(member: AuthenticatedMember, tenant: string): Promise<void> {
     const scope = scopeOfPath(member, tenant);
+    const billing = (await this.namespaces.findOne(scope, {}))?.billing;
     if (!(await this.namespaces.deleteOne(scope, {}))) throw AppException.notFound('namespace');
+    if (this.options.billingEnabled && billing?.active && billing.customer_id && billing.subscription_id) {
+      // ShellHub Cloud reports the deletion to billing: the worker ends the subscription in Stripe.
+      const eventId = `namespace_delete:${scope.tenantId}:${billing.subscription_id}`;
+      await this.queue.enqueue(
+        QueueName.Billing,
+        BillingJobName.ReportUsage,
+        {
+          tenantId: scope.tenantId,
+          action: 'namespace_delete',
+          eventId,
+          customerId: billing.customer_id,
+          subscriptionId: billing.subscription_id,
+          occurredAt: Math.floor(Date.now() / 1000),
+        },
+        { jobId: billingReportJobId(eventId) },
+      );
+    }
     await this.admissionStates.markTenantDeleted(scope.tenantId);
     await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
     await this.memberships.deleteMany(scope, {});

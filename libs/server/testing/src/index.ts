@@ -8,3 +8,11 @@ export { workspaceRoot } from './workspace-root';
 export { childEnvironment } from './child-environment';
 export { startTestSmtpServer, type ReceivedEmail, type TestSmtpServer } from './smtp-server';
 export { arrangePresence, presenceStore } from './presence';
+export {
+  billingEnvironment,
+  signedEvent,
+  stripeMockAddress,
+  subscriptionObject,
+  TEST_STRIPE,
+  type TestEvent,
+} from './stripe-mock';

@@ -21,3 +21,4 @@ export {
   type AgentCommandLine,
 } from './agent-config';
 export { loadTestServices, type TestServices } from './test-services';
+export { type BillingSettings, type DeviceLimits, type StripeSettings } from './billing-config';

@@ -50,4 +50,48 @@ describe('server configuration', () => {
     });
     expect(() => loadSshConfig({ ...valid, SSH_MAX_AUTH_ATTEMPTS: '0' })).toThrow(/SSH_MAX_AUTH_ATTEMPTS/);
   });
+
+  describe('billing (issue 11)', () => {
+    const stripe = {
+      STRIPE_SECRET_KEY: 'sk_test_abc123',
+      STRIPE_PRICE_IDS: 'price_base, price_devices',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+    };
+
+    it('is off by default, with the configured device limit for new namespaces', () => {
+      expect(loadApiConfig(valid).billing).toMatchObject({ enabled: false, limits: { unbilled: -1, freePlan: 3, paidPlan: -1 } });
+      expect(loadWorkerConfig({ ...valid, NAMESPACE_MAX_DEVICES: '10' }).billing).toEqual({
+        enabled: false,
+        limits: { unbilled: 10, freePlan: 3, paidPlan: -1 },
+      });
+    });
+
+    it('turns on with the key, the price ids and the webhook secret, and an endpoint override for stripe-mock', () => {
+      const config = loadApiConfig({ ...valid, ...stripe, STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: '12111', STRIPE_API_PROTOCOL: 'http' });
+      expect(config.billing).toMatchObject({
+        enabled: true,
+        stripe: {
+          secretKey: 'sk_test_abc123',
+          priceIds: ['price_base', 'price_devices'],
+          webhookSecret: 'whsec_abc123',
+          endpoint: { host: '127.0.0.1', port: 12111, protocol: 'http' },
+        },
+      });
+    });
+
+    it('refuses a partial billing configuration, naming each variable missing', () => {
+      let error: unknown;
+      try {
+        loadApiConfig({ ...valid, STRIPE_SECRET_KEY: stripe.STRIPE_SECRET_KEY });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as Error).message).toMatch(/STRIPE_PRICE_IDS: is required when STRIPE_SECRET_KEY is set/);
+      expect((error as Error).message).toMatch(/STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set/);
+      expect(() => loadWorkerConfig({ ...valid, STRIPE_WEBHOOK_SECRET: stripe.STRIPE_WEBHOOK_SECRET })).toThrow(/STRIPE_SECRET_KEY: is required/);
+      expect(() => loadApiConfig({ ...valid, ...stripe, STRIPE_PRICE_IDS: 'prod_123' })).toThrow(/STRIPE_PRICE_IDS/);
+      expect(() => loadApiConfig({ ...valid, ...stripe, STRIPE_SECRET_KEY: 'pk_test_publishable' })).toThrow(/STRIPE_SECRET_KEY: must be a Stripe secret key/);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { billingSection, billingVariables, requireBillingTogether } from './billing-config';
 import { loadConfig } from './config-loader';
 import type { Environment } from './environment';
 import {
@@ -87,7 +88,9 @@ export const apiConfigSchema = z
      * otherwise let any tenant probe the platform's own network (server-side request forgery).
      */
     CONNECTOR_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
+    ...billingVariables,
   })
+  .superRefine(requireBillingTogether)
   .transform((env) => ({
     ...commonSection(env),
     ...storageSection(env),
@@ -102,6 +105,11 @@ export const apiConfigSchema = z
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
     sessions: { maxAgeSeconds: env.MAX_SESSION_HOURS * 3600 },
     connectors: { allowPrivateAddresses: env.CONNECTOR_ALLOW_PRIVATE_ADDRESSES === 'true' },
+    billing: {
+      ...billingSection(env),
+      /** Where Stripe's billing portal sends the owner back to. */
+      portalReturnUrl: `${env.PUBLIC_UI_URL.replace(/\/+$/, '')}/billing`,
+    },
   }));
 
 export const sshConfigSchema = z
@@ -178,7 +186,10 @@ export const workerConfigSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Fleetgate <no-reply@fleetgate.local>'),
+    // The worker reports usage to Stripe; it reads the same billing variables as the api.
+    ...billingVariables,
   })
+  .superRefine(requireBillingTogether)
   .transform((env) => ({
     ...commonSection(env),
     ...storageSection(env),
@@ -193,6 +204,7 @@ export const workerConfigSchema = z
       password: env.SMTP_PASSWORD,
       from: env.MAIL_FROM,
     },
+    billing: billingSection(env),
   }));
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

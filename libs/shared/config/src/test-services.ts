@@ -7,8 +7,13 @@ import { readProcessEnvironment } from './environment';
 import { mongoUrl, redisUrl } from './variables';
 
 const testServicesSchema = z
-  .object({ MONGO_URL: mongoUrl, REDIS_URL: redisUrl })
-  .transform((env) => ({ mongoUrl: env.MONGO_URL, redisUrl: env.REDIS_URL }));
+  .object({
+    MONGO_URL: mongoUrl,
+    REDIS_URL: redisUrl,
+    /** stripe-mock, for the billing tests; the other tests run without it. */
+    STRIPE_MOCK_URL: z.string().regex(/^http:\/\/[^\s/]+:\d+\/?$/, 'must be http://host:port').optional(),
+  })
+  .transform((env) => ({ mongoUrl: env.MONGO_URL, redisUrl: env.REDIS_URL, stripeMockUrl: env.STRIPE_MOCK_URL }));
 
 export type TestServices = z.output<typeof testServicesSchema>;
 
@@ -28,5 +33,6 @@ export function loadTestServices(workspaceRoot: string): TestServices {
   return loadConfig('tests (run `bash scripts/services.sh up` first)', testServicesSchema, {
     MONGO_URL: environment['MONGO_URL'] ?? fromFile['MONGO_URL'],
     REDIS_URL: environment['REDIS_URL'] ?? fromFile['REDIS_URL'],
+    STRIPE_MOCK_URL: environment['STRIPE_MOCK_URL'] ?? fromFile['STRIPE_MOCK_URL'],
   });
 }

@@ -16,6 +16,29 @@ export enum CleanupJobName {
   SweepOrphans = 'sweep-orphans',
 }
 
+export enum BillingJobName {
+  /** A `device_accept` or `namespace_delete` report reaching Stripe (ShellHub's billing report). */
+  ReportUsage = 'report-usage',
+}
+
+export const billingReportActions = ['device_accept', 'namespace_delete'] as const;
+export type BillingReportAction = (typeof billingReportActions)[number];
+
+export interface BillingReportPayload {
+  tenantId: string;
+  action: BillingReportAction;
+  /** Names the event being reported; Stripe's idempotency key and the meter event's identifier derive from it. */
+  eventId: string;
+  /** The Stripe customer and subscription at the time of the event: a deleted namespace's document is gone. */
+  customerId: string;
+  subscriptionId?: string;
+  /** Unix seconds of the event, so that a retried report counts at the time it happened. */
+  occurredAt: number;
+}
+
+/** One job per reported event: a repeated report of the same event enqueues nothing new. */
+export const billingReportJobId = (eventId: string): string => `billing-report-${eventId.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
+
 export interface EmailJobPayload {
   template: string;
   to: string;
@@ -35,7 +58,7 @@ export interface QueueJobs {
     [CleanupJobName.SweepOrphans]: Record<string, never>;
   };
   [QueueName.Recordings]: Record<string, never>;
-  [QueueName.Billing]: Record<string, never>;
+  [QueueName.Billing]: { [BillingJobName.ReportUsage]: BillingReportPayload };
 }
 
 export type JobNameOf<Q extends QueueName> = Extract<keyof QueueJobs[Q], string>;

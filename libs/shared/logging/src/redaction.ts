@@ -7,6 +7,7 @@ export const redactedPaths: readonly string[] = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["x-mfa-token"]',
+  'req.headers["stripe-signature"]',
   'res.headers["set-cookie"]',
   'res.headers["x-mfa-token"]',
   '*.password',
@@ -20,6 +21,8 @@ export const redactedPaths: readonly string[] = [
   '*.privateKey',
   '*.api_key',
   '*.apiKey',
+  '*.secretKey',
+  '*.webhookSecret',
 ];
 
 /**

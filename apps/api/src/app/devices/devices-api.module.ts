@@ -1,8 +1,16 @@
-import { Module } from '@nestjs/common';
-import { DevicesModule } from '@fleetgate/devices';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DevicesModule, type DevicesOptions } from '@fleetgate/devices';
 import { DeviceAuthController } from './device-auth.controller';
 import { ContainersController, DevicesController } from './devices.controller';
 import { StatsController } from './stats.controller';
 
-@Module({ imports: [DevicesModule], controllers: [DeviceAuthController, DevicesController, ContainersController, StatsController] })
-export class DevicesApiModule {}
+@Module({})
+export class DevicesApiModule {
+  static forRoot(options: DevicesOptions): DynamicModule {
+    return {
+      module: DevicesApiModule,
+      imports: [DevicesModule.forRoot(options)],
+      controllers: [DeviceAuthController, DevicesController, ContainersController, StatsController],
+    };
+  }
+}

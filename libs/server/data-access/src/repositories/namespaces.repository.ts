@@ -50,4 +50,12 @@ export class NamespacesRepository extends TenantScopedRepository<NamespaceDocume
     ]);
     return { items, total };
   }
+
+  /**
+   * Unscoped on purpose: a Stripe webhook event names a customer, not a tenant; the event's verified signature is
+   * what authorises the change. The customer id was stored by the namespace's own owner (POST /api/billing/customer).
+   */
+  async findByStripeCustomerUnscoped(customerId: string): Promise<NamespaceDocument | null> {
+    return this.model.findOne({ 'billing.customer_id': String(customerId) }).lean<NamespaceDocument>().exec();
+  }
 }

@@ -5,7 +5,32 @@ import {
   type MembershipStatus,
   membershipStatuses,
 } from '@fleetgate/data-access';
-import type { NamespaceMemberView, NamespaceSettingsView, NamespaceView } from '@fleetgate/namespaces';
+import type {
+  NamespaceBillingView,
+  NamespaceMemberView,
+  NamespaceSettingsView,
+  NamespaceView,
+} from '@fleetgate/namespaces';
+
+export class NamespaceBillingDto implements NamespaceBillingView {
+  @ApiProperty({ description: 'True while the paid plan applies (active, trialing, past due, ending at period end)' })
+  active!: boolean;
+
+  @ApiProperty({ example: 'active', description: 'inactive, or the Stripe subscription’s status' })
+  status!: string;
+
+  @ApiProperty({ example: 'cus_H9J5n2eZvKYlo2C7X1QX2Qg' })
+  customer_id!: string;
+
+  @ApiProperty({ example: 'sub_H9J5n2eZvKYlo2C7X1QX2Qg', description: 'Empty before the first subscription' })
+  subscription_id!: string;
+
+  @ApiProperty({ example: 1767225600, description: 'Unix seconds; 0 when unknown' })
+  current_period_end!: number;
+
+  @ApiProperty({ description: 'False while more devices are accepted than the plan allows: the gateway refuses connections' })
+  can_connect!: boolean;
+}
 
 export class NamespaceMemberDto implements NamespaceMemberView {
   @ApiProperty({ description: 'The user’s ID' })
@@ -57,6 +82,10 @@ export class NamespaceDto implements NamespaceView {
   @ApiProperty({ type: String, format: 'date-time' })
   created_at!: Date;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'Always null: billing is not offered' })
-  billing!: null;
+  @ApiProperty({
+    type: NamespaceBillingDto,
+    nullable: true,
+    description: 'Null where billing is off, or before the namespace has a billing customer',
+  })
+  billing!: NamespaceBillingDto | null;
 }
