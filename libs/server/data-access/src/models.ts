@@ -9,6 +9,7 @@ import { FIREWALL_RULE_MODEL, type FirewallRuleDocument, firewallRuleSchema } fr
 import { ANNOUNCEMENT_MODEL, type AnnouncementDocument, announcementSchema } from './schemas/announcement.schema';
 import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './schemas/connector.schema';
 import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
+import { SESSION_MODEL, type SessionDocument, sessionSchema } from './schemas/session.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -21,6 +22,7 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: ANNOUNCEMENT_MODEL, schema: announcementSchema },
   { name: CONNECTOR_MODEL, schema: connectorSchema },
   { name: API_KEY_MODEL, schema: apiKeySchema },
+  { name: SESSION_MODEL, schema: sessionSchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -34,6 +36,7 @@ export interface RawModels {
   announcements: Model<AnnouncementDocument>;
   connectors: Model<ConnectorDocument>;
   apiKeys: Model<ApiKeyDocument>;
+  sessions: Model<SessionDocument>;
 }
 
 /**
@@ -55,5 +58,6 @@ export function registerModels(connection: Connection): RawModels {
     announcements: connection.model<AnnouncementDocument>(ANNOUNCEMENT_MODEL),
     connectors: connection.model<ConnectorDocument>(CONNECTOR_MODEL),
     apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
+    sessions: connection.model<SessionDocument>(SESSION_MODEL),
   };
 }

@@ -24,6 +24,7 @@ export enum Permission {
   APIKeyCreate = 'api_key:create',
   APIKeyUpdate = 'api_key:update',
   APIKeyDelete = 'api_key:delete',
+  SessionClose = 'session:close',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -68,6 +69,9 @@ const rules: Record<Permission, PermissionRule> = {
   [Permission.APIKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyDelete]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // ShellHub's route had no check at all (advisory GHSA-c5cf-fr53-8wq4); its matrix gives SessionClose to
+  // administrators and owners. Ending someone's live session is a mutation, so keys may not.
+  [Permission.SessionClose]: { minimumRole: 'administrator', apiKey: 'blocked' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

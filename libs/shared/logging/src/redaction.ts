@@ -7,6 +7,7 @@ export const redactedPaths: readonly string[] = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["x-mfa-token"]',
+  'req.headers["x-internal-token"]',
   'res.headers["set-cookie"]',
   'res.headers["x-mfa-token"]',
   '*.password',
