@@ -4,6 +4,7 @@ import { DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
+import { SessionExpiryService } from '@fleetgate/sessions';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
 import { WorkerHealthService } from './worker-health.service';
@@ -21,7 +22,13 @@ export class WorkerModule {
         NamespaceCleanupModule,
         EmailModule.forRoot(config.smtp),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor, EmailProcessor],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        WorkerHealthService,
+        SessionExpiryService,
+        CleanupProcessor,
+        EmailProcessor,
+      ],
       exports: [WorkerHealthService],
     };
   }
