@@ -1,7 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ApiConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
-import { IdentityModule, LoginLockoutModule, PlatformKeysModule, UserSessionModule } from '@fleetgate/identity';
+import {
+  IdentityModule,
+  InternalCredentialsModule,
+  LoginLockoutModule,
+  PlatformKeysModule,
+  UserSessionModule,
+} from '@fleetgate/identity';
 import { GeoIpModule } from '@fleetgate/geoip';
 import { LoggingModule } from '@fleetgate/observability';
 import { QueueModule } from '@fleetgate/queue';
@@ -19,6 +25,7 @@ import { AnnouncementsApiModule } from './app/announcements/announcements-api.mo
 import { BillingApiModule } from './app/billing/billing-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
 import { UsersApiModule } from './app/users/users-api.module';
+import { SessionsApiModule } from './app/sessions/sessions-api.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +49,9 @@ export class AppModule {
         LoginLockoutModule.forRoot(config.loginLockout),
         UserSessionModule.forRoot(config.sessions),
         SystemModule.forRoot(config.publicEndpoints),
+        InternalCredentialsModule.forRoot({ token: config.internal.token }),
+        // Before the devices' routes: `PUT api/devices/:uid/offline` is its own route, and stats count sessions.
+        SessionsApiModule.forRoot(config.sessionRecords),
         AuthApiModule,
         MfaApiModule,
         DevicesApiModule.forRoot({ billing: config.billing }),

@@ -33,6 +33,8 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
       .setVersion(FLEETGATE_VERSION)
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-KEY' }, 'api-key')
+      // The contract's internal routes: platform services only (INTERNAL_API_TOKEN).
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Internal-Token' }, 'internal-token')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createTestContext, type RunningHttpApp, type TestContext, workspaceRoot } from '@fleetgate/testing';
 import { startApi } from './testing/api-environment';
 
-/** The route groups of the contract that the identity and devices issues complete. */
+/** The route groups of the contract that the identity, devices and sessions issues complete. */
 const groupsServed = [
   'system',
   'auth',
@@ -20,6 +20,8 @@ const groupsServed = [
   'firewall rules',
   'announcements',
   'billing',
+  'sessions',
+  'internal',
 ];
 
 /** Routes of those groups that are deliberately not in the API's document, and why. */
@@ -27,8 +29,9 @@ const notServed: Record<string, string> = {
   'GET /install': 'the agent ships as a package and a container image (deploy/), not a piped install script',
   'GET /healthcheck': 'served, but as an operations endpoint outside the documented API',
   'POST /api/sshkeys/private-keys': 'Fleetgate’s gateway logs in with session assertions (ADR 0002)',
-  'GET /api/sshkeys/public-keys/evaluate/{}/{}': 'the gateway evaluates keys in process through @fleetgate/public-keys',
-  'PUT /api/devices/{}/offline': 'the gateway writes presence itself (ADR 0002); no agent reports itself offline',
+  // Recording and playback are issue 9's other half (items 4 and 5), built apart from the session records.
+  'GET /api/sessions/{}/play': 'recordings: served by the recordings work of issue 9',
+  'POST /api/sessions/{}/record': 'recordings: served by the recordings work of issue 9',
 };
 
 /** `METHOD /path` of every route of `groups` in the contract, path parameters written `{}`. */

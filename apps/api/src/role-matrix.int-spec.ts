@@ -59,6 +59,10 @@ describe('the role matrix, route by route', () => {
       tags,
       info: { id: 'debian', pretty_name: 'Debian', version: '0.1.0', arch: 'x86_64', platform },
     });
+  const session = async (namespace: Namespace) => {
+    const of = await device(namespace);
+    return persist.session(context.connection, { tenant_id: namespace.tenantId, device_uid: of.uid });
+  };
   const publicKey = async (namespace: Namespace) => {
     const data = Buffer.from(generateEd25519KeyPair().public).toString('base64');
     const created = await asOwner(namespace, {
@@ -195,6 +199,25 @@ describe('the role matrix, route by route', () => {
       },
     ],
     ['GET /api/stats', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/stats' }) }],
+    ['GET /api/sessions', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/sessions' }) }],
+    [
+      'GET /api/sessions/{uid}',
+      {
+        minimum: 'observer',
+        call: async (ns) => ({ method: 'GET', path: `/api/sessions/${(await session(ns)).uid}` }),
+      },
+    ],
+    [
+      'POST /api/sessions/{uid}/close',
+      {
+        // ShellHub's matrix (SessionClose); its route itself checked nothing, which was an advisory.
+        minimum: 'administrator',
+        call: async (ns) => {
+          const live = await session(ns);
+          return { method: 'POST', path: `/api/sessions/${live.uid}/close`, body: { device: live.device_uid } };
+        },
+      },
+    ],
     ...deviceRoutes('containers'),
     ['GET /api/tags', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/tags' }) }],
     [

@@ -5,6 +5,7 @@ import { QueueModule } from '@fleetgate/queue';
 import { GatewayGauges, TunnelRegistry } from '@fleetgate/gateway';
 import { LoginLockoutModule } from '@fleetgate/identity';
 import { FirewallModule } from '@fleetgate/firewall';
+import { GeoIpModule } from '@fleetgate/geoip';
 import { PublicKeysModule } from '@fleetgate/public-keys';
 import { GatewayHealthService } from './server/gateway-health.service';
 import { SshServerService } from './server/ssh-server.service';
@@ -20,6 +21,7 @@ export class SshModule {
       imports: [
         DataAccessModule.forRoot(config.mongo),
         QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-ssh' }),
+        GeoIpModule.forRoot(config.geoip.databasePath),
         PublicKeysModule,
         FirewallModule,
         // The API's login lockout, so that gateway passwords count in the same escalation (issue 8, item 2).

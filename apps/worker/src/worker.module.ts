@@ -5,6 +5,7 @@ import { DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
+import { SessionExpiryService } from '@fleetgate/sessions';
 import { BillingProcessor } from './processors/billing.processor';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
@@ -30,6 +31,7 @@ export class WorkerModule {
         CleanupProcessor,
         EmailProcessor,
         BillingProcessor,
+        SessionExpiryService,
       ],
       exports: [WorkerHealthService],
     };

@@ -16,6 +16,7 @@ import {
   type NamespaceDocument,
   NamespacesRepository,
   PublicKeysRepository,
+  SessionsRepository,
   type TenantScope,
   tenantScope,
 } from '@fleetgate/data-access';
@@ -28,12 +29,13 @@ import {
   loadOrCreateHostKey,
   PresenceBatcher,
   type PublicKeyDirectory,
+  SessionTracker,
   TargetResolver,
   TunnelAdmission,
   TunnelEndpoint,
   TunnelRegistry,
 } from '@fleetgate/gateway';
-import { DeviceAdmissionRepository } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, SessionCloseChannel } from '@fleetgate/queue';
 import { Clock, LoginLockoutService } from '@fleetgate/identity';
 import { createLogger } from '@fleetgate/logging';
 import { type HealthServer, startHealthServer } from '@fleetgate/observability';
@@ -44,6 +46,8 @@ import { persist, type TestContext } from '@fleetgate/testing';
 export interface PathSettings {
   maxAuthAttempts?: number;
   maxLockoutMinutes?: number;
+  /** How often the gateway keeps its session records alive (apps/ssh: SESSION_KEEPALIVE_SECONDS). */
+  sessionKeepaliveSeconds?: number;
 }
 
 /**
@@ -67,6 +71,7 @@ export class TunnelPath {
     devices: DevicesRepository;
     publicKeys: PublicKeysRepository;
     firewallRules: FirewallRulesRepository;
+    sessions: SessionsRepository;
   };
   /** The libraries the API serves these resources with. */
   readonly services: { publicKeys: PublicKeysService; firewall: FirewallService; tags: TagsService };
@@ -74,6 +79,12 @@ export class TunnelPath {
   /** Every stream the agent received from the gateway, for counting. */
   readonly agentStreams: Duplex[] = [];
   readonly gauges = new GatewayGauges();
+  /**
+   * The gateway's session records, wired as apps/ssh wires them. Close requests travel on the test context's own
+   * Redis prefix (not this path's), so that an API started on the same context reaches this gateway.
+   */
+  readonly sessions: SessionTracker;
+  private stopListeningForCloses?: () => void;
   sshPort = 0;
   httpPort = 0;
   private readonly registry = new TunnelRegistry();
@@ -110,7 +121,14 @@ export class TunnelPath {
       devices: new DevicesRepository(models.devices),
       publicKeys: new PublicKeysRepository(models.publicKeys),
       firewallRules: new FirewallRulesRepository(models.firewallRules),
+      sessions: new SessionsRepository(models.sessions),
     };
+    this.sessions = new SessionTracker(
+      this.repositories.sessions,
+      () => null,
+      { keepaliveSeconds: settings.sessionKeepaliveSeconds ?? 30 },
+      () => undefined,
+    );
     this.services = {
       publicKeys: new PublicKeysService(this.repositories.publicKeys),
       firewall: new FirewallService(this.repositories.firewallRules),
@@ -177,6 +195,10 @@ export class TunnelPath {
     const publicKeys: PublicKeyDirectory = {
       findByFingerprint: (scope, fingerprint) => this.services.publicKeys.findForTenantByFingerprint(scope, fingerprint),
     };
+    this.sessions.start();
+    this.stopListeningForCloses = await new SessionCloseChannel(redis, this.context.redisPrefix).subscribe((request) =>
+      this.sessions.closeRequested(request),
+    );
     const context: GatewayContext = {
       resolver: new TargetResolver(namespaces, devices),
       decisions: new AccessDecisionService({ maxAuthAttempts: this.settings.maxAuthAttempts ?? 6 }),
@@ -185,6 +207,7 @@ export class TunnelPath {
       publicKeys,
       passwordAttempts: new LoginLockoutService(redis, this.redisPrefix, { maxMinutes: this.settings.maxLockoutMinutes ?? 60 }, new Clock()),
       gauges: this.gauges,
+      sessions: this.sessions,
       signingKeyPem: keys.privateKeyPem,
       logger: this.logger,
     };
@@ -241,6 +264,8 @@ export class TunnelPath {
     await withTimeout(new Promise<void>((resolve) => (this.sshServer ? this.sshServer.close(() => resolve()) : resolve())), 5_000, "the ssh server to close").catch(() => undefined);
     await this.http?.close();
     await this.presence?.stop();
+    this.stopListeningForCloses?.();
+    await this.sessions.stop();
     const { models } = this.context;
     const tenant = { tenant_id: this.tenantId };
     await Promise.all([
@@ -248,6 +273,7 @@ export class TunnelPath {
       models.devices.deleteMany(tenant),
       models.publicKeys.deleteMany(tenant),
       models.firewallRules.deleteMany(tenant),
+      models.sessions.deleteMany(tenant),
     ]);
     await rm(this.scratch, { recursive: true, force: true });
   }

@@ -10,10 +10,12 @@ import {
   GatewaySession,
   loadOrCreateHostKey,
   type PublicKeyDirectory,
+  SessionTracker,
   TargetResolver,
   TunnelRegistry,
 } from '@fleetgate/gateway';
 import { LoginLockoutService } from '@fleetgate/identity';
+import { SessionCloseChannel } from '@fleetgate/queue';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from '../ssh.constants';
 
@@ -23,6 +25,7 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SshServerService.name);
   private server?: Server;
   private readonly connections = new Set<Connection>();
+  private stopListeningForCloses?: () => void;
 
   constructor(
     @Inject(SSH_CONFIG) private readonly config: SshConfig,
@@ -35,6 +38,8 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
     private readonly decisions: AccessDecisionService,
     private readonly lockouts: LoginLockoutService,
     private readonly gauges: GatewayGauges,
+    private readonly sessions: SessionTracker,
+    private readonly closeRequests: SessionCloseChannel,
   ) {}
 
   get listening(): boolean {
@@ -46,6 +51,11 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    this.sessions.start();
+    // Before listening: a session must never exist here without its close route working.
+    this.stopListeningForCloses = await this.closeRequests.subscribe((request) => {
+      if (this.sessions.closeRequested(request)) this.logger.log(`closed session ${request.uid} as the API asked`);
+    });
     const hostKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
     const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => this.accept(connection, info.ip));
     this.server = server;
@@ -57,11 +67,14 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopListeningForCloses?.();
     const server = this.server;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const connection of this.connections) connection.end();
-    await closed;
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const connection of this.connections) connection.end();
+      await closed;
+    }
+    await this.sessions.stop();
   }
 
   private accept(connection: Connection, clientAddress: string): void {
@@ -80,6 +93,7 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
         firewall: this.firewall,
         passwordAttempts: this.lockouts,
         gauges: this.gauges,
+        sessions: this.sessions,
         signingKeyPem: this.keys.privateKeyPem,
         logger: this.gatewayLogger,
       },

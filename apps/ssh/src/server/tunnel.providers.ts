@@ -6,11 +6,14 @@ import {
   DevicePresenceStore,
   DevicesRepository,
   NamespacesRepository,
+  SessionsRepository,
 } from '@fleetgate/data-access';
+import { GeoLocator } from '@fleetgate/geoip';
 import {
   AccessDecisionService,
   GatewayGauges,
   PresenceBatcher,
+  SessionTracker,
   TargetResolver,
   TunnelAdmission,
   TunnelEndpoint,
@@ -57,6 +60,25 @@ export const tunnelProviders: Provider[] = [
         { ...config.presence, flushMs: 200 },
         (error) => logger.warn({ err: error }, 'presence write failed, will retry'),
         (counters) => logger.debug({ event: 'presence', ...counters }, 'presence refreshed'),
+      ),
+  },
+  {
+    provide: SessionTracker,
+    inject: [SessionsRepository, GeoLocator, PresenceBatcher, SSH_CONFIG, GATEWAY_LOGGER],
+    useFactory: (
+      repository: SessionsRepository,
+      geoLocator: GeoLocator,
+      presence: PresenceBatcher,
+      config: SshConfig,
+      logger: Logger,
+    ) =>
+      new SessionTracker(
+        repository,
+        (address) => geoLocator.locate(address),
+        config.sessionRecords,
+        (error, what) => logger.warn({ err: error, what }, 'session record write failed'),
+        // One id per gateway process: the presence holder is it already.
+        presence.holder,
       ),
   },
   {

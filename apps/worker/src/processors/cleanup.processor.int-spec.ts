@@ -54,6 +54,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       secure: false,
       tls: null,
     });
+    await persist.session(context.connection, { tenant_id: tenantId, device_uid: randomBytes(32).toString('hex') });
   };
   const countsOf = async (tenantId: string) => ({
     devices: await context.models.devices.countDocuments({ tenant_id: tenantId }),
@@ -63,6 +64,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     memberships: await context.models.memberships.countDocuments({ tenant_id: tenantId }),
     apiKeys: await context.models.apiKeys.countDocuments({ tenant_id: tenantId }),
     connectors: await context.models.connectors.countDocuments({ tenant_id: tenantId }),
+    sessions: await context.models.sessions.countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
@@ -103,7 +105,9 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
   beforeAll(async () => {
     context = await createTestContext(__filename);
     app = await createWorkerApplication(
-      loadWorkerConfig(serverEnvironment(context, { WORKER_HEALTH_PORT: '0', ORPHAN_SWEEP_SECONDS: '3600' })),
+      loadWorkerConfig(
+        serverEnvironment(context, { WORKER_HEALTH_PORT: '0', ORPHAN_SWEEP_SECONDS: '3600', SESSION_EXPIRY_SECONDS: '60' }),
+      ),
     );
     // The scheduler's first sweep runs at start; let it finish before the tests write contents it could take.
     const queue = app.get(QueueProducer).queueFor(QueueName.Cleanup);
@@ -119,7 +123,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     await context.close();
   });
 
-  it('deletes every device, public key, rule, membership, API key and connector of a deleted namespace, and nothing of another', async () => {
+  it('deletes every device, public key, rule, membership, API key, connector and session of a deleted namespace, and nothing of another', async () => {
     const deleted = randomUUID();
     const kept = (await persist.namespace(context.connection)).tenant_id;
     await contentsOf(deleted);
@@ -134,6 +138,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      sessions: 1,
     });
     expect(await countsOf(deleted)).toEqual({
       devices: 0,
@@ -142,6 +147,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 0,
       apiKeys: 0,
       connectors: 0,
+      sessions: 0,
     });
     expect(await countsOf(kept)).toEqual({
       devices: 2,
@@ -150,6 +156,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      sessions: 1,
     });
   });
 
@@ -166,6 +173,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 0,
       apiKeys: 0,
       connectors: 0,
+      sessions: 0,
     });
   });
 
@@ -183,6 +191,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      sessions: 1,
     });
   });
 
@@ -195,7 +204,13 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
   it('sweeps up what a lost deletion job left behind: no document of a deleted tenant remains in any collection', async () => {
     const queue = app.get(QueueProducer).queueFor(QueueName.Cleanup);
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toEqual([expect.objectContaining({ key: 'sweep-orphans', every: 3_600_000 })]);
+    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'sweep-orphans', every: 3_600_000 }),
+        expect.objectContaining({ key: 'expire-stale-sessions', every: 20_000 }),
+      ]),
+    );
 
     // A namespace deleted while the queue lost its job: its documents stay, with no namespace of theirs.
     const orphaned = (await persist.namespace(context.connection)).tenant_id;
@@ -225,8 +240,37 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      sessions: 1,
     });
     // Its tunnels are refused too, should the API not have got as far as saying so.
     expect((await app.get(DeviceAdmissionRepository).lookup(orphaned, 'any')).tenantDeleted).toBe(true);
+  });
+
+  it('closes the sessions whose gateway stopped keeping them alive, and only those', async () => {
+    const tenantId = (await persist.namespace(context.connection)).tenant_id;
+    const deviceUid = randomBytes(32).toString('hex');
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    // A gateway that died two minutes ago (SESSION_EXPIRY_SECONDS is 60 here), and one that is alive.
+    const orphaned = await persist.session(context.connection, { tenant_id: tenantId, device_uid: deviceUid, last_seen: minutesAgo(2) });
+    const live = await persist.session(context.connection, { tenant_id: tenantId, device_uid: deviceUid });
+    const ended = await persist.session(context.connection, {
+      tenant_id: tenantId,
+      device_uid: deviceUid,
+      last_seen: minutesAgo(5),
+      active: false,
+      closed_at: minutesAgo(5),
+    });
+
+    const jobId = `expire-now-${randomUUID()}`;
+    await app.get(QueueProducer).enqueue(QueueName.Cleanup, CleanupJobName.ExpireStaleSessions, {}, { jobId, attempts: 1 });
+    const { job, state } = await finished(jobId);
+    expect(state).toBe('completed');
+    expect((job.returnvalue as { expiredSessions: number }).expiredSessions).toBeGreaterThanOrEqual(1);
+
+    const stored = async (uid: string) => context.models.sessions.findOne({ uid }).lean();
+    expect(await stored(orphaned.uid)).toMatchObject({ active: false });
+    expect((await stored(orphaned.uid))?.closed_at).toBeInstanceOf(Date);
+    expect(await stored(live.uid)).toMatchObject({ active: true, closed_at: null });
+    expect((await stored(ended.uid))?.closed_at?.getTime()).toBe(ended.closed_at?.getTime());
   });
 });

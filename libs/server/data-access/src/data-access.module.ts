@@ -10,6 +10,7 @@ import { DevicePresenceRepository } from './repositories/device-presence.reposit
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
 import { MembershipsRepository } from './repositories/memberships.repository';
 import { PublicKeysRepository } from './repositories/public-keys.repository';
+import { SessionsRepository } from './repositories/sessions.repository';
 import { SystemStateRepository } from './repositories/system-state.repository';
 import { DevicesRepository } from './repositories/devices.repository';
 import { NamespacesRepository } from './repositories/namespaces.repository';
@@ -32,6 +33,7 @@ const repositories = [
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,
+  SessionsRepository,
   SystemStateRepository,
   UsersRepository,
 ];

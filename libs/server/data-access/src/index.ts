@@ -56,3 +56,10 @@ export type { ConnectorTls, ConnectorStatus, ConnectorDocument } from './schemas
 export { ConnectorsRepository } from './repositories/connectors.repository';
 export { API_KEY_NEVER_EXPIRES, type ApiKeyDocument, apiKeyDigest } from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';
+export {
+  sessionTypes,
+  type SessionType,
+  type SessionPosition,
+  type SessionDocument,
+} from './schemas/session.schema';
+export { SessionsRepository, type HeldSession } from './repositories/sessions.repository';

@@ -10,6 +10,7 @@ import { ANNOUNCEMENT_MODEL, type AnnouncementDocument, announcementSchema } fro
 import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './schemas/connector.schema';
 import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
 import { BILLING_EVENT_MODEL, type BillingEventDocument, billingEventSchema } from './schemas/billing-event.schema';
+import { SESSION_MODEL, type SessionDocument, sessionSchema } from './schemas/session.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -23,6 +24,7 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: CONNECTOR_MODEL, schema: connectorSchema },
   { name: API_KEY_MODEL, schema: apiKeySchema },
   { name: BILLING_EVENT_MODEL, schema: billingEventSchema },
+  { name: SESSION_MODEL, schema: sessionSchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -37,6 +39,7 @@ export interface RawModels {
   connectors: Model<ConnectorDocument>;
   apiKeys: Model<ApiKeyDocument>;
   billingEvents: Model<BillingEventDocument>;
+  sessions: Model<SessionDocument>;
 }
 
 /**
@@ -59,5 +62,6 @@ export function registerModels(connection: Connection): RawModels {
     connectors: connection.model<ConnectorDocument>(CONNECTOR_MODEL),
     apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
     billingEvents: connection.model<BillingEventDocument>(BILLING_EVENT_MODEL),
+    sessions: connection.model<SessionDocument>(SESSION_MODEL),
   };
 }

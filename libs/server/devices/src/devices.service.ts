@@ -250,7 +250,7 @@ export class DevicesService {
       online_devices: Math.max(0, online - onlineNotAccepted.size),
       pending_devices: counted('pending'),
       rejected_devices: counted('rejected'),
-      // Sessions arrive with the sessions issue; until then none are active.
+      // Counted by the sessions lib (SessionsService.activeCount); the stats route fills it in.
       active_sessions: 0,
     };
   }

@@ -97,7 +97,8 @@ function relaySession(
     }
   };
 
-  session.on('shell', (accept) => open(accept(), 'shell', undefined, (done) => device.shell(window(), { env }, done)));
+  // A shell's detail is its terminal type, for the session record.
+  session.on('shell', (accept) => open(accept(), 'shell', terminal?.term, (done) => device.shell(window(), { env }, done)));
   session.on('exec', (accept, _reject, info) => {
     const pty = window();
     open(accept(), 'exec', info.command, (done) => device.exec(info.command, { env, ...(pty ? { pty } : {}) }, done));

@@ -9,6 +9,7 @@ import { sendAuthBanner } from './auth-banner';
 import { type ChannelRelay, relayChannels } from './channel-relay';
 import { connectToDevice, DeviceRefusedError, LoginAbandonedError } from './device-link';
 import type { GatewayGauges } from './gateway-gauges';
+import type { SessionTracker, TerminableSession } from './session-tracker';
 import { parseSshid } from './sshid';
 import type { TargetResolver } from './target-resolver';
 import { TunnelUnavailableError, type TunnelRegistry } from './tunnel-registry';
@@ -47,6 +48,8 @@ export interface GatewayContext {
   publicKeys: PublicKeyDirectory;
   passwordAttempts: PasswordAttempts;
   gauges: GatewayGauges;
+  /** The session records of this gateway process (created, authenticated, kept alive, closed). */
+  sessions: SessionTracker;
   /** The platform private key that signs session assertions. */
   signingKeyPem: string;
   logger: Logger;
@@ -65,8 +68,14 @@ export function md5Fingerprint(keyBlob: Buffer): string {
  * rules, the key, the lockout), follows the `AccessDecisionService`'s verdicts, logs into the device through its
  * tunnel, then relays every channel. Whatever it opened towards the device ends when the person leaves.
  */
-export class GatewaySession {
+export class GatewaySession implements TerminableSession {
   readonly id = randomBytes(32).toString('hex');
+  /**
+   * The uid of this connection's session record, set once the connection resolved its device (ShellHub's session
+   * uid: 64 hex digits); frames, logs and `POST /api/sessions/{uid}/close` name the session by it.
+   */
+  sessionUid?: string;
+  private typed = false;
   private resolution?: Promise<Resolution>;
   private firewallVerdict?: Promise<AccessVerdict>;
   private readonly explained = new Set<string>();
@@ -96,6 +105,7 @@ export class GatewaySession {
       this.left.abort();
       this.device?.end();
       this.sessionClosed();
+      if (this.sessionUid) void context.sessions.closed(this.sessionUid);
       this.logger.info({ event: 'session-closed' }, 'session closed');
     });
   }
@@ -110,6 +120,7 @@ export class GatewaySession {
     if (this.gone) return;
     if (!resolution.ok) return this.refuse(auth, resolution.reason);
     const { target } = resolution;
+    this.track(target);
     const { decisions } = this.context;
     const reachable = decisions.reachable(target, this.context.registry.isConnected(target.device.uid));
     if (!reachable.allowed) return this.refuse(auth, reachable.reason);
@@ -219,6 +230,7 @@ export class GatewaySession {
         onError: (error) => this.logger.warn({ event: 'device-link-error', err: error.message, device: target.device.uid }, 'the connection to the device failed'),
       });
       this.device = device;
+      if (this.sessionUid) this.context.sessions.authenticated(this.sessionUid);
       device.on('close', () => this.deviceLost(target));
       this.logger.info(
         { event: 'session-opened', sshid: `${target.user}@${target.namespace}.${target.device.name}`, device: target.device.uid, method },
@@ -240,6 +252,36 @@ export class GatewaySession {
     }
   }
 
+  /** The record of this session starts when the connection knows its device, whether or not a login succeeds. */
+  private track(target: ResolvedTarget): void {
+    if (this.sessionUid) return;
+    this.sessionUid = this.id;
+    this.context.sessions.opened(
+      {
+        uid: this.sessionUid,
+        scope: target.scope,
+        deviceUid: target.device.uid,
+        username: target.user,
+        clientAddress: this.clientAddress,
+      },
+      this,
+    );
+  }
+
+  /**
+   * Ends the session from outside (`POST /api/sessions/{uid}/close`): every open channel is told why on its stderr
+   * and exits with status 255, then the connection closes.
+   */
+  terminate(reason: string): void {
+    if (this.gone) return;
+    const message = `Fleetgate: ${reason}`;
+    this.logger.info({ event: 'session-terminated', reason }, 'session closed from the API');
+    if (this.relayed) this.relayed.interrupt(message);
+    else sendAuthBanner(this.person, message);
+    // Let the channels' last words leave before the connection goes.
+    setImmediate(() => this.person.end());
+  }
+
   /** The device's connection ended while the person was still here: tell them why their session stopped. */
   private deviceLost(target: ResolvedTarget): void {
     if (this.gone) return;
@@ -253,7 +295,18 @@ export class GatewaySession {
       this.person.end();
       return;
     }
-    this.relayed = relayChannels(this.person, this.device, (kind, detail) => this.logger.info({ event: 'channel', kind, detail }, 'channel opened'));
+    this.relayed = relayChannels(this.person, this.device, (kind, detail) => {
+      this.logger.info({ event: 'channel', kind, detail }, 'channel opened');
+      this.recordType(kind, detail);
+    });
+  }
+
+  /** The first shell, command or subsystem gives the session its type (and a shell its terminal type). */
+  private recordType(kind: string, detail: string | undefined): void {
+    if (this.typed || !this.sessionUid) return;
+    if (kind !== 'shell' && kind !== 'exec' && kind !== 'subsystem') return;
+    this.typed = true;
+    this.context.sessions.typed(this.sessionUid, kind, kind === 'shell' ? detail : undefined);
   }
 
   /** A failed credential: the client may try another, within the connection's attempt budget. */

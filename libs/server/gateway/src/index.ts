@@ -31,3 +31,10 @@ export {
   type PasswordAttemptTicket,
   type PublicKeyDirectory,
 } from './gateway-session';
+export {
+  SessionTracker,
+  type SessionCloseOrder,
+  type SessionTrackerSettings,
+  type TerminableSession,
+  type TrackedSessionStart,
+} from './session-tracker';

@@ -56,3 +56,13 @@ export {
   UserSessionService,
   type UserSessionOptions,
 } from './user-session.service';
+export {
+  CurrentInternalCaller,
+  INTERNAL_TOKEN_HEADER,
+  InternalCallerGuard,
+  InternalCredentialsModule,
+  InternalRoute,
+  type InternalCaller,
+  type InternalCallerKind,
+  type InternalCredentialsOptions,
+} from './internal-caller.guard';

@@ -34,6 +34,7 @@ export enum Permission {
   BillingChooseDevices = 'billing:choose_devices',
   BillingReport = 'billing:report',
   BillingPortal = 'billing:portal',
+  SessionClose = 'session:close',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -90,6 +91,9 @@ const rules: Record<Permission, PermissionRule> = {
   [Permission.BillingChooseDevices]: { minimumRole: 'owner', apiKey: 'blocked' },
   [Permission.BillingReport]: { minimumRole: 'owner', apiKey: 'blocked' },
   [Permission.BillingPortal]: { minimumRole: 'owner', apiKey: 'blocked' },
+  // ShellHub's route had no check at all (advisory GHSA-c5cf-fr53-8wq4); its matrix gives SessionClose to
+  // administrators and owners. Ending someone's live session is a mutation, so keys may not.
+  [Permission.SessionClose]: { minimumRole: 'administrator', apiKey: 'blocked' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

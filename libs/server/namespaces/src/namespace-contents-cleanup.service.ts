@@ -7,6 +7,7 @@ import {
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,
+  SessionsRepository,
   tenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
@@ -19,6 +20,7 @@ export interface NamespaceContentsDeleted {
   memberships: number;
   apiKeys: number;
   connectors: number;
+  sessions: number;
 }
 
 export interface OrphanSweepResult {
@@ -43,6 +45,7 @@ export class NamespaceContentsCleanupService {
     private readonly memberships: MembershipsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly connectors: ConnectorsRepository,
+    private readonly sessions: SessionsRepository,
     private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
@@ -68,18 +71,27 @@ export class NamespaceContentsCleanupService {
     // Repeats what the API did on deletion, in case it did not get that far: no tunnel of the tenant stays up.
     await this.admissionStates.markTenantDeleted(scope.tenantId);
     await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
-    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors] = await Promise.all([
+    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions] = await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
       this.firewallRules.deleteMany(scope, {}),
       this.memberships.deleteMany(scope, {}),
       this.apiKeys.deleteMany(scope, {}),
       this.connectors.deleteMany(scope, {}),
+      this.sessions.deleteByTenant(scope),
     ]);
-    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors };
+    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions };
   }
 
   private contentRepositories() {
-    return [this.devices, this.publicKeys, this.firewallRules, this.memberships, this.apiKeys, this.connectors];
+    return [
+      this.devices,
+      this.publicKeys,
+      this.firewallRules,
+      this.memberships,
+      this.apiKeys,
+      this.connectors,
+      this.sessions,
+    ];
   }
 }

@@ -11,3 +11,4 @@ export {
   type DeviceAdmissionState,
   type TunnelRevocation,
 } from './device-admission.repository';
+export { SessionCloseChannel, type SessionCloseRequest } from './session-close.channel';

@@ -4,6 +4,7 @@ import { createRedisConnection } from './redis-connection';
 import { QueueProducer } from './queue-producer';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { DeviceAdmissionRepository } from './device-admission.repository';
+import { SessionCloseChannel } from './session-close.channel';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
 export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
@@ -15,7 +16,10 @@ export interface QueueModuleOptions {
   connectionName: string;
 }
 
-/** Redis connection, key prefix, the typed queue producer, the Redis health check and tunnel admission state. */
+/**
+ * Redis connection, key prefix, the typed queue producer, the Redis health check, tunnel admission state and the
+ * session close channel.
+ */
 @Module({})
 export class QueueModule implements OnApplicationShutdown {
   constructor(
@@ -41,8 +45,16 @@ export class QueueModule implements OnApplicationShutdown {
           useFactory: (connection: Redis) => new RedisHealthIndicator(connection),
         },
         DeviceAdmissionRepository,
+        SessionCloseChannel,
       ],
-      exports: [REDIS_CONNECTION, REDIS_KEY_PREFIX, QueueProducer, RedisHealthIndicator, DeviceAdmissionRepository],
+      exports: [
+        REDIS_CONNECTION,
+        REDIS_KEY_PREFIX,
+        QueueProducer,
+        RedisHealthIndicator,
+        DeviceAdmissionRepository,
+        SessionCloseChannel,
+      ],
     };
   }
 

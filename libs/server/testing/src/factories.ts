@@ -1,6 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { type DeviceDocument, type NamespaceDocument, registerModels, type UserDocument } from '@fleetgate/data-access';
+import {
+  type DeviceDocument,
+  type NamespaceDocument,
+  registerModels,
+  type SessionDocument,
+  type UserDocument,
+} from '@fleetgate/data-access';
 
 const suffix = () => randomBytes(4).toString('hex');
 
@@ -49,6 +55,26 @@ export const factory = {
       ...overrides,
     };
   },
+
+  session(overrides: Partial<SessionDocument> & Pick<SessionDocument, 'tenant_id' | 'device_uid'>): SessionDocument {
+    const now = new Date();
+    return {
+      uid: randomBytes(32).toString('hex'),
+      username: 'root',
+      ip_address: '192.0.2.10',
+      started_at: now,
+      last_seen: now,
+      closed_at: null,
+      active: true,
+      authenticated: true,
+      recorded: false,
+      type: 'shell',
+      term: 'xterm-256color',
+      position: { latitude: 0, longitude: 0 },
+      gateway_id: 'test-gateway',
+      ...overrides,
+    };
+  },
 };
 
 /** Writes documents straight into a test database, for arranging a test. */
@@ -63,4 +89,11 @@ export const persist = {
     registerModels(connection)
       .devices.create(factory.device(overrides))
       .then((doc) => doc.toObject() as DeviceDocument),
+  session: (
+    connection: Connection,
+    overrides: Partial<SessionDocument> & Pick<SessionDocument, 'tenant_id' | 'device_uid'>,
+  ) =>
+    registerModels(connection)
+      .sessions.create(factory.session(overrides))
+      .then((doc) => doc.toObject() as SessionDocument),
 };

@@ -94,4 +94,12 @@ describe('server configuration', () => {
       expect(() => loadApiConfig({ ...valid, ...stripe, STRIPE_SECRET_KEY: 'pk_test_publishable' })).toThrow(/STRIPE_SECRET_KEY: must be a Stripe secret key/);
     });
   });
+
+  it('keeps sessions alive every 30 s at the gateway and counts them gone after 90 s, and checks the internal credential', () => {
+    expect(loadSshConfig(valid).sessionRecords).toEqual({ keepaliveSeconds: 30 });
+    expect(loadApiConfig(valid)).toMatchObject({ sessionRecords: { expirySeconds: 90 }, internal: { token: undefined } });
+    expect(loadWorkerConfig(valid).sessionRecords).toEqual({ expirySeconds: 90 });
+    expect(() => loadApiConfig({ ...valid, INTERNAL_API_TOKEN: 'too-short' })).toThrow(/INTERNAL_API_TOKEN: must be at least 32/);
+    expect(() => loadWorkerConfig({ ...valid, SESSION_EXPIRY_SECONDS: '1' })).toThrow(/SESSION_EXPIRY_SECONDS/);
+  });
 });

@@ -33,6 +33,15 @@ const common = {
   SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds(10),
 };
 
+/**
+ * Sessions a gateway holds are kept alive in the database every SESSION_KEEPALIVE_SECONDS (gateway); the api and the
+ * worker count a session whose keepalive is older than SESSION_EXPIRY_SECONDS as gone, so a gateway that died leaves
+ * no session active for longer than that. Keep the expiry at least three keepalives.
+ */
+const sessionExpiry = {
+  SESSION_EXPIRY_SECONDS: z.coerce.number().int().min(10).max(86_400).default(90),
+};
+
 type StorageVariables = z.output<z.ZodObject<typeof storage>>;
 type CommonVariables = z.output<z.ZodObject<typeof common>>;
 
@@ -89,6 +98,13 @@ export const apiConfigSchema = z
      */
     CONNECTOR_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
     ...billingVariables,
+    ...sessionExpiry,
+    /**
+     * The credential of internal services (a gateway of another implementation, operations scripts) on the
+     * contract's internal routes (`POST /api/sessions`, keepalive, device offline, key evaluation), sent as
+     * `X-Internal-Token`. Unset: those routes answer only device tokens where the contract allows them. Secret.
+     */
+    INTERNAL_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine(requireBillingTogether)
   .transform((env) => ({
@@ -110,6 +126,8 @@ export const apiConfigSchema = z
       /** Where Stripe's billing portal sends the owner back to. */
       portalReturnUrl: `${env.PUBLIC_UI_URL.replace(/\/+$/, '')}/billing`,
     },
+    sessionRecords: { expirySeconds: env.SESSION_EXPIRY_SECONDS },
+    internal: { token: env.INTERNAL_API_TOKEN },
   }));
 
 export const sshConfigSchema = z
@@ -143,6 +161,10 @@ export const sshConfigSchema = z
     SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
     /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+    /** How often last_seen of the sessions this gateway holds is written (one updateMany per 100 sessions). */
+    SESSION_KEEPALIVE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    /** A GeoLite2-City database for session positions; without one, positions stay 0,0. */
+    GEOIP_DATABASE_PATH: z.string().min(1).optional(),
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -167,6 +189,8 @@ export const sshConfigSchema = z
     },
     access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    sessionRecords: { keepaliveSeconds: env.SESSION_KEEPALIVE_SECONDS },
+    geoip: { databasePath: env.GEOIP_DATABASE_PATH },
   }));
 
 export const workerConfigSchema = z
@@ -188,6 +212,7 @@ export const workerConfigSchema = z
     MAIL_FROM: z.string().min(3).default('Fleetgate <no-reply@fleetgate.local>'),
     // The worker reports usage to Stripe; it reads the same billing variables as the api.
     ...billingVariables,
+    ...sessionExpiry,
   })
   .superRefine(requireBillingTogether)
   .transform((env) => ({
@@ -196,6 +221,7 @@ export const workerConfigSchema = z
     health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
     concurrency: env.WORKER_CONCURRENCY,
     cleanup: { orphanSweepIntervalMs: env.ORPHAN_SWEEP_SECONDS * 1000 },
+    sessionRecords: { expirySeconds: env.SESSION_EXPIRY_SECONDS },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,

@@ -14,6 +14,8 @@ export enum CleanupJobName {
   DeleteNamespaceContents = 'delete-namespace-contents',
   /** Periodic: deletes the contents of tenants whose namespace is gone, whatever became of their deletion job. */
   SweepOrphans = 'sweep-orphans',
+  /** Periodic: closes sessions whose gateway stopped sending keepalives (a dead gateway cannot close its own). */
+  ExpireStaleSessions = 'expire-stale-sessions',
 }
 
 export enum BillingJobName {
@@ -56,6 +58,7 @@ export interface QueueJobs {
   [QueueName.Cleanup]: {
     [CleanupJobName.DeleteNamespaceContents]: DeleteNamespaceContentsPayload;
     [CleanupJobName.SweepOrphans]: Record<string, never>;
+    [CleanupJobName.ExpireStaleSessions]: Record<string, never>;
   };
   [QueueName.Recordings]: Record<string, never>;
   [QueueName.Billing]: { [BillingJobName.ReportUsage]: BillingReportPayload };

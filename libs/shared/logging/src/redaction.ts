@@ -8,6 +8,7 @@ export const redactedPaths: readonly string[] = [
   'req.headers["x-api-key"]',
   'req.headers["x-mfa-token"]',
   'req.headers["stripe-signature"]',
+  'req.headers["x-internal-token"]',
   'res.headers["set-cookie"]',
   'res.headers["x-mfa-token"]',
   '*.password',

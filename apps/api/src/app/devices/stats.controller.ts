@@ -2,12 +2,16 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type DeviceStats, DevicesService } from '@fleetgate/devices';
 import { type AuthenticatedMember, Authenticated, CurrentMember } from '@fleetgate/identity';
+import { SessionsService } from '@fleetgate/sessions';
 
 @ApiTags('devices')
 @Authenticated()
 @Controller('api/stats')
 export class StatsController {
-  constructor(private readonly devices: DevicesService) {}
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Get()
   @ApiOperation({ operationId: 'getStatusDevices', summary: 'Device counts of the namespace' })
@@ -16,7 +20,11 @@ export class StatsController {
       example: { registered_devices: 3, online_devices: 1, pending_devices: 2, rejected_devices: 0, active_sessions: 0 },
     },
   })
-  stats(@CurrentMember() member: AuthenticatedMember): Promise<DeviceStats> {
-    return this.devices.stats(member.scope);
+  async stats(@CurrentMember() member: AuthenticatedMember): Promise<DeviceStats> {
+    const [devices, activeSessions] = await Promise.all([
+      this.devices.stats(member.scope),
+      this.sessions.activeCount(member.scope),
+    ]);
+    return { ...devices, active_sessions: activeSessions };
   }
 }

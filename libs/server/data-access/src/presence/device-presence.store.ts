@@ -66,6 +66,14 @@ export class DevicePresenceStore {
     return commands;
   }
 
+  /**
+   * Marks one device offline whoever holds it (`PUT /api/devices/{uid}/offline`, from the device or an internal
+   * service). A gateway that still holds its tunnel puts it back at its next refresh, so a false report heals itself.
+   */
+  async dropDevice(tenantId: string, uid: string): Promise<void> {
+    await execute(this.redis.pipeline().zrem(this.onlineKey(tenantId), uid).hdel(this.holderKey(tenantId), uid));
+  }
+
   /** For each uid, when its presence expires (epoch ms), or nothing when it is offline: one pipelined read. */
   async onlineUntil(tenantId: string, uids: readonly string[], now = Date.now()): Promise<Map<string, number>> {
     const online = new Map<string, number>();

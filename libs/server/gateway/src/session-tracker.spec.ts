@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { type HeldSession, type SessionsRepository, tenantScope } from '@fleetgate/data-access';
+import { SessionTracker, type TerminableSession } from './session-tracker';
+
+/** A repository that records calls, and whose create answers only when the test says so. */
+function recordingRepository() {
+  const calls: string[] = [];
+  let finishCreate!: () => void;
+  const created = new Promise<void>((resolve) => (finishCreate = resolve));
+  const touched: HeldSession[][] = [];
+  const repository = {
+    create: async () => {
+      await created;
+      calls.push('create');
+    },
+    markAuthenticated: async () => void calls.push('authenticated'),
+    setType: async (_scope: unknown, _uid: string, type: string, term: string) => void calls.push(`type ${type} ${term}`),
+    close: async () => void calls.push('close'),
+    touch: async (sessions: HeldSession[]) => {
+      touched.push(sessions);
+      return 1;
+    },
+  };
+  return { repository: repository as unknown as SessionsRepository, calls, touched, finishCreate };
+}
+
+const scope = tenantScope(randomUUID());
+const start = (uid: string) => ({ uid, scope, deviceUid: 'd'.repeat(64), username: 'root', clientAddress: '::ffff:192.0.2.1' });
+const session = (): TerminableSession & { reasons: string[] } => {
+  const reasons: string[] = [];
+  return { reasons, terminate: (reason) => void reasons.push(reason) };
+};
+
+describe('SessionTracker', () => {
+  it('writes a session’s changes in order, even when the database is slow to create it', async () => {
+    const { repository, calls, finishCreate } = recordingRepository();
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30 }, (error) => {
+      throw error;
+    });
+    tracker.opened(start('a'), session());
+    tracker.authenticated('a');
+    tracker.typed('a', 'shell', 'xterm');
+    const closed = tracker.closed('a');
+    finishCreate();
+    await closed;
+    expect(calls).toEqual(['create', 'authenticated', 'type shell xterm', 'close']);
+  });
+
+  it('ends a held session only for a close request that names this gateway and the session’s tenant', () => {
+    const { repository } = recordingRepository();
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30 }, () => undefined, 'gateway-1');
+    const held = session();
+    tracker.opened(start('a'), held);
+    const order = { gatewayId: 'gateway-1', tenantId: scope.tenantId, uid: 'a', reason: 'closed by a member' };
+    expect(tracker.closeRequested({ ...order, gatewayId: 'gateway-2' })).toBe(false);
+    expect(tracker.closeRequested({ ...order, tenantId: randomUUID() })).toBe(false);
+    expect(tracker.closeRequested({ ...order, uid: 'b' })).toBe(false);
+    expect(held.reasons).toEqual([]);
+    expect(tracker.closeRequested(order)).toBe(true);
+    expect(held.reasons).toEqual(['closed by a member']);
+  });
+
+  it('keeps every held session alive in one batch, and forgets those that closed', async () => {
+    const { repository, touched, finishCreate } = recordingRepository();
+    finishCreate();
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30 }, () => undefined);
+    tracker.opened(start('a'), session());
+    tracker.opened(start('b'), session());
+    await tracker.keepalive();
+    await tracker.closed('a');
+    await tracker.keepalive();
+    expect(touched).toEqual([
+      [
+        { tenantId: scope.tenantId, uid: 'a' },
+        { tenantId: scope.tenantId, uid: 'b' },
+      ],
+      [{ tenantId: scope.tenantId, uid: 'b' }],
+    ]);
+  });
+});

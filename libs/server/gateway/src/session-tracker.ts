@@ -1,0 +1,174 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { HeldSession, SessionPosition, SessionsRepository, SessionType, TenantScope } from '@fleetgate/data-access';
+
+export interface SessionTrackerSettings {
+  /**
+   * How often the `last_seen` of every session this process holds is written (one updateMany per tenant and 100
+   * sessions). Readers count a session whose last_seen is older than a few of these as gone.
+   */
+  keepaliveSeconds: number;
+}
+
+/** A session as the gateway starts tracking it, when the connection has resolved its device. */
+export interface TrackedSessionStart {
+  uid: string;
+  scope: TenantScope;
+  deviceUid: string;
+  /** The user on the device the person asked for. */
+  username: string;
+  clientAddress: string;
+}
+
+/** What the tracker can ask of a live session: end it now, telling the person why. */
+export interface TerminableSession {
+  terminate(reason: string): void;
+}
+
+/** A close request that reached this process (from `SessionCloseChannel`). */
+export interface SessionCloseOrder {
+  gatewayId: string;
+  tenantId: string;
+  uid: string;
+  reason: string;
+}
+
+interface Held {
+  scope: TenantScope;
+  session: TerminableSession;
+  /** This session's writes, in order: created, authenticated, typed, closed. */
+  writes: Promise<unknown>;
+}
+
+/**
+ * The session records of the connections this gateway process holds (ShellHub's `sessions`). A record is written
+ * when a connection resolves its device (failed logins stay unauthenticated), marked authenticated, typed by the
+ * first channel, and closed when the person leaves. `last_seen` is kept fresh the way device presence is: one
+ * timer writes every held session in a few updateMany commands (never a write per session per tick), so a gateway
+ * that dies stops refreshing and its sessions expire by themselves (the worker's `expire-stale-sessions` job).
+ * Database errors are reported and never end a person's session.
+ */
+export class SessionTracker {
+  private readonly held = new Map<string, Held>();
+  /** Close writes under way, so that a shutdown waits for them. */
+  private readonly closing = new Set<Promise<void>>();
+  private keepaliveTimer?: NodeJS.Timeout;
+  private touching = false;
+  private keepaliveCommands = 0;
+
+  constructor(
+    private readonly repository: SessionsRepository,
+    private readonly locate: (address: string) => SessionPosition | null,
+    private readonly settings: SessionTrackerSettings,
+    private readonly onError: (error: unknown, what: string) => void,
+    /** This process, as the holder of its sessions; the presence holder id when both run in one process. */
+    readonly gatewayId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+  ) {}
+
+  start(): void {
+    this.keepaliveTimer = setInterval(() => void this.keepalive(), this.settings.keepaliveSeconds * 1000);
+    this.keepaliveTimer.unref();
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  get stats(): { held: number; keepaliveCommands: number } {
+    return { held: this.held.size, keepaliveCommands: this.keepaliveCommands };
+  }
+
+  opened(start: TrackedSessionStart, session: TerminableSession): void {
+    if (this.held.has(start.uid)) return;
+    const now = new Date();
+    const ipAddress = plainAddress(start.clientAddress);
+    const writes = this.repository
+      .create(start.scope, {
+        uid: start.uid,
+        device_uid: start.deviceUid,
+        username: start.username,
+        ip_address: ipAddress,
+        started_at: now,
+        last_seen: now,
+        closed_at: null,
+        active: true,
+        authenticated: false,
+        recorded: false,
+        type: 'none',
+        term: 'none',
+        position: this.locate(ipAddress) ?? { latitude: 0, longitude: 0 },
+        gateway_id: this.gatewayId,
+      })
+      .catch((error: unknown) => this.onError(error, 'session record create'));
+    this.held.set(start.uid, { scope: start.scope, session, writes });
+  }
+
+  authenticated(uid: string): void {
+    this.afterPrevious(uid, 'session authenticated', (scope) => this.repository.markAuthenticated(scope, uid));
+  }
+
+  typed(uid: string, type: SessionType, term: string | undefined): void {
+    this.afterPrevious(uid, 'session type', (scope) => this.repository.setType(scope, uid, type, term || 'none'));
+  }
+
+  /** The person left: the record closes and the session is no longer kept alive. Resolves once written. */
+  closed(uid: string): Promise<void> {
+    const held = this.held.get(uid);
+    if (!held) return Promise.resolve();
+    this.held.delete(uid);
+    const written: Promise<void> = held.writes
+      .then(() => this.repository.close(held.scope, uid))
+      .then(
+        () => undefined,
+        (error: unknown) => this.onError(error, 'session close'),
+      )
+      .finally(() => this.closing.delete(written));
+    this.closing.add(written);
+    return written;
+  }
+
+  /** A close request from the API: ends the session if this process holds it. Returns whether it did. */
+  closeRequested(order: SessionCloseOrder): boolean {
+    if (order.gatewayId !== this.gatewayId) return false;
+    const held = this.held.get(order.uid);
+    if (!held || held.scope.tenantId !== order.tenantId) return false;
+    held.session.terminate(order.reason);
+    return true;
+  }
+
+  /** Writes `last_seen` of every session held now; a round still running when the next is due is not doubled. */
+  async keepalive(): Promise<void> {
+    if (this.touching || this.held.size === 0) return;
+    this.touching = true;
+    try {
+      const sessions: HeldSession[] = [...this.held].map(([uid, { scope }]) => ({ tenantId: scope.tenantId, uid }));
+      this.keepaliveCommands += await this.repository.touch(sessions, new Date());
+    } catch (error) {
+      this.onError(error, 'session keepalive');
+    } finally {
+      this.touching = false;
+    }
+  }
+
+  /** Stops the keepalive and closes the records still held; bounded, so a dead database cannot hold up a shutdown. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    clearInterval(this.keepaliveTimer);
+    const pending = [...[...this.held.keys()].map((uid) => this.closed(uid)), ...this.closing];
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(pending), deadline]);
+    clearTimeout(timer);
+  }
+
+  /** Named so that the tracker is not a thenable: Nest awaits what a provider factory returns. */
+  private afterPrevious(uid: string, what: string, write: (scope: TenantScope) => Promise<unknown>): void {
+    const held = this.held.get(uid);
+    if (!held) return;
+    held.writes = held.writes.then(() => write(held.scope)).catch((error: unknown) => this.onError(error, what));
+  }
+}
+
+/** `::ffff:192.0.2.1` as `192.0.2.1`, as people and ShellHub write IPv4 addresses. */
+function plainAddress(address: string): string {
+  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+}
