@@ -14,6 +14,7 @@ import { MembersApiModule } from './app/members/members-api.module';
 import { MfaApiModule } from './app/mfa/mfa-api.module';
 import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
+import { RecordingsApiModule } from './app/recordings/recordings-api.module';
 import { SystemModule } from './app/system/system.module';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
@@ -47,6 +48,7 @@ export class AppModule {
         AnnouncementsApiModule,
         ConnectorsApiModule.forRoot(config.connectors),
         UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
+        RecordingsApiModule,
       ],
     };
   }

@@ -482,6 +482,11 @@ describe('the role matrix, route by route', () => {
       'GET /api/announcements',
       { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/announcements' }) },
     ],
+    // Any member may watch and verify the namespace's recordings (a session it has not recorded answers 404).
+    ...['play', 'asciicast', 'verify', 'recording'].map((view): [string, RouteCase] => [
+      `GET /api/sessions/{uid}/${view}`,
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: `/api/sessions/${randomBytes(32).toString('hex')}/${view}` }) },
+    ]),
   ];
 
   beforeAll(async () => {

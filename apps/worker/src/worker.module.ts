@@ -4,8 +4,11 @@ import { DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
+import { RecordingsModule } from '@fleetgate/recordings';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
+import { RecordingsProcessor } from './processors/recordings.processor';
+import { WorkerMetricsService } from './worker-metrics.service';
 import { WorkerHealthService } from './worker-health.service';
 import { WORKER_CONFIG } from './worker.constants';
 
@@ -20,9 +23,17 @@ export class WorkerModule {
         QueueModule.forRoot({ ...config.redis, connectionName: 'fleetgate-worker' }),
         NamespaceCleanupModule,
         EmailModule.forRoot(config.smtp),
+        RecordingsModule,
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor, EmailProcessor],
-      exports: [WorkerHealthService],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        WorkerHealthService,
+        WorkerMetricsService,
+        CleanupProcessor,
+        EmailProcessor,
+        RecordingsProcessor,
+      ],
+      exports: [WorkerHealthService, WorkerMetricsService],
     };
   }
 }

@@ -28,6 +28,7 @@ import {
   loadOrCreateHostKey,
   PresenceBatcher,
   type PublicKeyDirectory,
+  type SessionRecorderFactory,
   TargetResolver,
   TunnelAdmission,
   TunnelEndpoint,
@@ -44,6 +45,8 @@ import { persist, type TestContext } from '@fleetgate/testing';
 export interface PathSettings {
   maxAuthAttempts?: number;
   maxLockoutMinutes?: number;
+  /** Session recording, as apps/ssh wires it; none by default. */
+  recorders?: SessionRecorderFactory;
 }
 
 /**
@@ -187,6 +190,7 @@ export class TunnelPath {
       gauges: this.gauges,
       signingKeyPem: keys.privateKeyPem,
       logger: this.logger,
+      recorders: this.settings.recorders,
     };
     const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => {
       new GatewaySession(connection, context, info.ip);

@@ -54,6 +54,28 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       secure: false,
       tls: null,
     });
+    const sessionUid = randomBytes(32).toString('hex');
+    await context.models.recordingChunks.create({
+      tenant_id: tenantId,
+      session_uid: sessionUid,
+      seq: 0,
+      session_started_at: new Date(),
+      started_at: new Date(),
+      frames: [{ t: Date.now(), k: 'o', d: Buffer.from('hello').toString('base64') }],
+      previous_hash: '0'.repeat(64),
+      hash: 'a'.repeat(64),
+      last: true,
+    });
+    await context.models.recordingSignatures.create({
+      tenant_id: tenantId,
+      session_uid: sessionUid,
+      seq: 0,
+      hash: 'a'.repeat(64),
+      signed_at: new Date(),
+      algorithm: 'RS256',
+      signature: 'c2lnbmF0dXJl',
+      session_started_at: new Date(),
+    });
   };
   const countsOf = async (tenantId: string) => ({
     devices: await context.models.devices.countDocuments({ tenant_id: tenantId }),
@@ -63,6 +85,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     memberships: await context.models.memberships.countDocuments({ tenant_id: tenantId }),
     apiKeys: await context.models.apiKeys.countDocuments({ tenant_id: tenantId }),
     connectors: await context.models.connectors.countDocuments({ tenant_id: tenantId }),
+    recordingChunks: await context.models.recordingChunks.countDocuments({ tenant_id: tenantId }),
+    recordingSignatures: await context.models.recordingSignatures.countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
@@ -134,6 +158,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
     expect(await countsOf(deleted)).toEqual({
       devices: 0,
@@ -142,6 +168,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 0,
       apiKeys: 0,
       connectors: 0,
+      recordingChunks: 0,
+      recordingSignatures: 0,
     });
     expect(await countsOf(kept)).toEqual({
       devices: 2,
@@ -150,6 +178,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
   });
 
@@ -166,6 +196,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 0,
       apiKeys: 0,
       connectors: 0,
+      recordingChunks: 0,
+      recordingSignatures: 0,
     });
   });
 
@@ -183,6 +215,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
   });
 
@@ -225,6 +259,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       memberships: 1,
       apiKeys: 1,
       connectors: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
     // Its tunnels are refused too, should the API not have got as far as saying so.
     expect((await app.get(DeviceAdmissionRepository).lookup(orphaned, 'any')).tenantDeleted).toBe(true);

@@ -48,3 +48,9 @@ export type { ConnectorTls, ConnectorStatus, ConnectorDocument } from './schemas
 export { ConnectorsRepository } from './repositories/connectors.repository';
 export { API_KEY_NEVER_EXPIRES, type ApiKeyDocument, apiKeyDigest } from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';
+export type { SessionDocument } from './schemas/session.schema';
+export { SessionsRepository } from './repositories/sessions.repository';
+export type { RecordingChunkDocument, StoredRecordingFrame } from './schemas/recording-chunk.schema';
+export type { RecordingSignatureDocument } from './schemas/recording-signature.schema';
+export { RecordingChunksRepository, type ExpiredChunkReference } from './repositories/recording-chunks.repository';
+export { RecordingSignaturesRepository } from './repositories/recording-signatures.repository';

@@ -9,6 +9,13 @@ import { FIREWALL_RULE_MODEL, type FirewallRuleDocument, firewallRuleSchema } fr
 import { ANNOUNCEMENT_MODEL, type AnnouncementDocument, announcementSchema } from './schemas/announcement.schema';
 import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './schemas/connector.schema';
 import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
+import { SESSION_MODEL, type SessionDocument, sessionSchema } from './schemas/session.schema';
+import { RECORDING_CHUNK_MODEL, type RecordingChunkDocument, recordingChunkSchema } from './schemas/recording-chunk.schema';
+import {
+  RECORDING_SIGNATURE_MODEL,
+  type RecordingSignatureDocument,
+  recordingSignatureSchema,
+} from './schemas/recording-signature.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -21,6 +28,9 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: ANNOUNCEMENT_MODEL, schema: announcementSchema },
   { name: CONNECTOR_MODEL, schema: connectorSchema },
   { name: API_KEY_MODEL, schema: apiKeySchema },
+  { name: SESSION_MODEL, schema: sessionSchema },
+  { name: RECORDING_CHUNK_MODEL, schema: recordingChunkSchema },
+  { name: RECORDING_SIGNATURE_MODEL, schema: recordingSignatureSchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -34,6 +44,9 @@ export interface RawModels {
   announcements: Model<AnnouncementDocument>;
   connectors: Model<ConnectorDocument>;
   apiKeys: Model<ApiKeyDocument>;
+  sessions: Model<SessionDocument>;
+  recordingChunks: Model<RecordingChunkDocument>;
+  recordingSignatures: Model<RecordingSignatureDocument>;
 }
 
 /**
@@ -55,5 +68,8 @@ export function registerModels(connection: Connection): RawModels {
     announcements: connection.model<AnnouncementDocument>(ANNOUNCEMENT_MODEL),
     connectors: connection.model<ConnectorDocument>(CONNECTOR_MODEL),
     apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
+    sessions: connection.model<SessionDocument>(SESSION_MODEL),
+    recordingChunks: connection.model<RecordingChunkDocument>(RECORDING_CHUNK_MODEL),
+    recordingSignatures: connection.model<RecordingSignatureDocument>(RECORDING_SIGNATURE_MODEL),
   };
 }

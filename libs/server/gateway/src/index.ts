@@ -31,3 +31,9 @@ export {
   type PasswordAttemptTicket,
   type PublicKeyDirectory,
 } from './gateway-session';
+export type {
+  ChannelRecording,
+  SessionRecorder,
+  SessionRecorderFactory,
+  SessionRecordingRequest,
+} from './session-recorder';

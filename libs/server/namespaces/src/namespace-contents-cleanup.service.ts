@@ -7,6 +7,8 @@ import {
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,
+  RecordingChunksRepository,
+  RecordingSignaturesRepository,
   tenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
@@ -19,6 +21,8 @@ export interface NamespaceContentsDeleted {
   memberships: number;
   apiKeys: number;
   connectors: number;
+  recordingChunks: number;
+  recordingSignatures: number;
 }
 
 export interface OrphanSweepResult {
@@ -43,6 +47,8 @@ export class NamespaceContentsCleanupService {
     private readonly memberships: MembershipsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly connectors: ConnectorsRepository,
+    private readonly recordingChunks: RecordingChunksRepository,
+    private readonly recordingSignatures: RecordingSignaturesRepository,
     private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
@@ -68,18 +74,29 @@ export class NamespaceContentsCleanupService {
     // Repeats what the API did on deletion, in case it did not get that far: no tunnel of the tenant stays up.
     await this.admissionStates.markTenantDeleted(scope.tenantId);
     await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
-    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors] = await Promise.all([
+    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors, recordingChunks, recordingSignatures] = await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
       this.firewallRules.deleteMany(scope, {}),
       this.memberships.deleteMany(scope, {}),
       this.apiKeys.deleteMany(scope, {}),
       this.connectors.deleteMany(scope, {}),
+      this.recordingChunks.deleteMany(scope, {}),
+      this.recordingSignatures.deleteMany(scope, {}),
     ]);
-    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors };
+    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors, recordingChunks, recordingSignatures };
   }
 
   private contentRepositories() {
-    return [this.devices, this.publicKeys, this.firewallRules, this.memberships, this.apiKeys, this.connectors];
+    return [
+      this.devices,
+      this.publicKeys,
+      this.firewallRules,
+      this.memberships,
+      this.apiKeys,
+      this.connectors,
+      this.recordingChunks,
+      this.recordingSignatures,
+    ];
   }
 }

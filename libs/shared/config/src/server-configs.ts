@@ -26,6 +26,11 @@ const platformKeys = {
   PLATFORM_KEY_DIR: z.string().min(1).default('.data/keys'),
 };
 
+/** How often a recording's chain head is signed with the platform key (seed 001's `signing_interval`). */
+const recordingSigning = {
+  RECORDING_SIGNING_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+};
+
 const common = {
   NODE_ENV: nodeEnvironment,
   LOG_LEVEL: logLevel,
@@ -135,6 +140,18 @@ export const sshConfigSchema = z
     SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
     /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+    /** A recording chunk closes at this many frames, bytes or milliseconds, whichever comes first. */
+    RECORDING_BATCH_FRAMES: z.coerce.number().int().min(1).max(4096).default(256),
+    RECORDING_BATCH_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(256 * 1024),
+    RECORDING_BATCH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    /**
+     * Bytes of one session recorded but not yet in Redis beyond which the gateway stops reading from the device
+     * (backpressure, docs/adr/0008-session-recordings.md); reading resumes below half of it.
+     */
+    RECORDING_MAX_PENDING_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** How long one recording chunk may wait for Redis before the session is ended with a message. */
+    RECORDING_STALL_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    ...recordingSigning,
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -159,6 +176,14 @@ export const sshConfigSchema = z
     },
     access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    recording: {
+      batchFrames: env.RECORDING_BATCH_FRAMES,
+      batchBytes: env.RECORDING_BATCH_BYTES,
+      batchMs: env.RECORDING_BATCH_MS,
+      maxPendingBytes: env.RECORDING_MAX_PENDING_BYTES,
+      stallMs: env.RECORDING_STALL_SECONDS * 1000,
+      signingIntervalMs: env.RECORDING_SIGNING_INTERVAL_SECONDS * 1000,
+    },
   }));
 
 export const workerConfigSchema = z
@@ -178,6 +203,14 @@ export const workerConfigSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Fleetgate <no-reply@fleetgate.local>'),
+    /**
+     * Days session recordings are kept (seed 001's channel_database_cleanup_days); a namespace's
+     * `settings.session_record_retention_days` overrides it. 0 keeps recordings forever.
+     */
+    RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+    /** How often the retention job runs, and how many chunks it deletes per command. */
+    RECORDING_RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+    RECORDING_RETENTION_BATCH: z.coerce.number().int().min(1).max(500).default(200),
   })
   .transform((env) => ({
     ...commonSection(env),
@@ -185,6 +218,11 @@ export const workerConfigSchema = z
     health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
     concurrency: env.WORKER_CONCURRENCY,
     cleanup: { orphanSweepIntervalMs: env.ORPHAN_SWEEP_SECONDS * 1000 },
+    recordings: {
+      retentionDays: env.RECORDING_RETENTION_DAYS,
+      retentionSweepIntervalMs: env.RECORDING_RETENTION_SWEEP_SECONDS * 1000,
+      retentionBatch: env.RECORDING_RETENTION_BATCH,
+    },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,
