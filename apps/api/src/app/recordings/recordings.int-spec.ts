@@ -66,7 +66,7 @@ describe('recording playback routes', () => {
     observer = await newMember(api, owner.tenantId, 'observer');
     stranger = await newOwner(api);
     uid = await recorded(owner.tenantId, ['$ echo hé\r\n', 'hé\r\n', '$ exit\r\n']);
-  });
+  }, 90_000);
   afterAll(async () => {
     await api?.close();
     await context.close();
