@@ -152,6 +152,9 @@ describeAsRoot('session recording, end to end', () => {
     let screen = '';
     terminal.onData((data) => (screen += data));
     const exited = new Promise<void>((resolve) => terminal.onExit(() => resolve()));
+    // Typed before ssh puts the local terminal in raw mode, a command would be echoed locally too, and those bytes
+    // never crossed the gateway: wait for the device's prompt first.
+    await eventually(async () => /\$ $/.test(screen), 20_000, 'the prompt');
     terminal.write('stty size; echo FIRST-DONE\r');
     await eventually(async () => /40 100[\s\S]*FIRST-DONE/.test(screen), 20_000, 'the first stty size');
     terminal.resize(120, 50);
@@ -213,13 +216,19 @@ describeAsRoot('session recording, end to end', () => {
     worker = await startNodeApp('worker', await workerEnvironment(), { pattern: /worker ready/ });
     const result = await withTimeout(session, 60_000, 'the busy session');
     expect(result.status).toBe(0);
-    // A job the killed worker held comes back after BullMQ's lock expires and its stall check runs (about a minute).
+    // Jobs the killed worker held come back after BullMQ's lock expires and its stall check runs (about a minute).
     await lastChunkStored(uid, 150_000);
+    const last = await context.models.recordingChunks.findOne({ session_uid: uid, last: true }).lean();
+    await eventually(
+      async () => (await context.models.recordingChunks.countDocuments({ session_uid: uid })) === (last?.seq ?? -2) + 1,
+      150_000,
+      'the chunks the killed worker held',
+    );
     const chunks = await context.models.recordingChunks.find({ session_uid: uid }).sort({ seq: 1 }).select({ seq: 1 }).lean();
     expect(chunks.map((chunk) => chunk.seq)).toEqual(chunks.map((_chunk, index) => index));
     expect((await recordedOutput(current, uid)).toString('utf8')).toBe(result.stdout);
     await expect(playback.verify(current.scope, uid)).resolves.toMatchObject({ status: 'intact' });
-  }, 240_000);
+  }, 330_000);
 
   it('loses nothing when Redis stops for a few seconds mid-session: the output waits, then goes on', async () => {
     const port = await freePort();
