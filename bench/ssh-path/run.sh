@@ -4,6 +4,7 @@
 #
 #   bash bench/ssh-path/run.sh            # 1 GiB bulk, 20 connections
 #   BYTES=268435456 CONNECTS=10 bash bench/ssh-path/run.sh
+#   RECORDING_BYTES=268435456 KEYSTROKES=300 ...   # issue 9: recording on/off, keystroke echo idle and under bulk
 #
 # Runs as root (the agent logs in as root, sshd needs root). Everything listens on 127.0.0.1 only.
 set -euo pipefail
@@ -13,6 +14,8 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 
 BYTES="${BYTES:-1073741824}"
 CONNECTS="${CONNECTS:-20}"
+RECORDING_BYTES="${RECORDING_BYTES:-268435456}"
+KEYSTROKES="${KEYSTROKES:-300}"
 CIPHER="${CIPHER:-aes128-gcm@openssh.com}"
 # Both sides are pinned to the same key exchange and host key type: OpenSSH's default post-quantum key exchange
 # costs more than the gateway's curve25519, and comparing the two would flatter or wrong one side.
@@ -25,12 +28,12 @@ bash scripts/services.sh up 2>/dev/null
 command -v /usr/sbin/sshd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; }
 set -a && . .data/services.env && set +a
 echo "building apps..." >&2
-npx nx run-many -t build -p api ssh agent --outputStyle=static >/dev/null
+npx nx run-many -t build -p api ssh agent worker --outputStyle=static >/dev/null
 
 WORK="$(mktemp -d /tmp/fleetgate-bench.XXXXXX)"
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-API_PORT=$(free_port); SSH_PORT=$(free_port); TUNNEL_PORT=$(free_port); DIRECT_PORT=$(free_port)
-export MONGO_DATABASE="bench_ssh_path_$$" PLATFORM_KEY_DIR="$WORK/keys" LOG_LEVEL=warn
+API_PORT=$(free_port); SSH_PORT=$(free_port); TUNNEL_PORT=$(free_port); DIRECT_PORT=$(free_port); WORKER_PORT=$(free_port)
+export MONGO_DATABASE="bench_ssh_path_$$" PLATFORM_KEY_DIR="$WORK/keys" LOG_LEVEL=warn REDIS_PREFIX="bench_ssh_path_$$"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -48,8 +51,10 @@ API_PORT=$API_PORT PUBLIC_TUNNEL_URL="ws://127.0.0.1:$TUNNEL_PORT" PUBLIC_SSH_EN
 SSH_PORT=$SSH_PORT SSH_HTTP_PORT=$TUNNEL_PORT SSH_HOST_KEY_DIR="$WORK/hostkeys" \
   node dist/apps/ssh/apps/ssh/src/main.js >"$WORK/ssh.log" 2>&1 & pids+=($!)
 wait_http() { for _ in $(seq 1 150); do node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$1" && return 0; sleep 0.2; done; echo "not ready: $1" >&2; exit 1; }
+WORKER_HEALTH_PORT=$WORKER_PORT node dist/apps/worker/apps/worker/src/main.js >"$WORK/worker.log" 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$API_PORT/healthcheck"
 wait_http "http://127.0.0.1:$TUNNEL_PORT/healthz"
+wait_http "http://127.0.0.1:$WORKER_PORT/healthz"
 node dist/apps/agent/apps/agent/src/main.js --server "http://127.0.0.1:$API_PORT" --tenant-id "$TENANT" \
   --private-key "$WORK/agent.key" --hostname bench-device --log-level warn >"$WORK/agent.log" 2>&1 & pids+=($!)
 
@@ -132,3 +137,55 @@ node -e '
   console.log(`throughput (MB/s)  ${dm.padStart(12)}   ${gm.padStart(13)}   ${(gm / dm).toFixed(2)}  (goal >= 0.60)`);
   console.log(`connect p50 (ms)   ${dc.padStart(12)}   ${gc.padStart(13)}   ${(gc / dc).toFixed(2)}  (goal <= 1.50)`);
 ' "$BYTES" "$CIPHER" "$CONNECTS" "$direct_mbps" "$gateway_mbps" "$direct_ms" "$gateway_ms" "$direct_negotiated" "$gateway_negotiated"
+
+# Issue 9: the cost of recording, and keystroke echo with and without a bulk copy in another session.
+set_recording() { # on|off, through the API as an owner would
+  API="http://127.0.0.1:$API_PORT" TENANT="$TENANT" RECORD="$1" node -e '
+    (async () => {
+      const api = process.env.API;
+      const login = await (await fetch(`${api}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "bench", password: "bench-password-1" }) })).json();
+      const response = await fetch(`${api}/api/users/security/${process.env.TENANT}`, { method: "PUT", headers: { authorization: `Bearer ${login.token}`, "content-type": "application/json" }, body: JSON.stringify({ session_record: process.env.RECORD === "on" }) });
+      if (!response.ok) throw new Error(`session_record: ${response.status}`);
+    })().catch((e) => { console.error(e.message); process.exit(1); });'
+}
+download() { # MB/s of RECORDING_BYTES the far side writes to a terminal (-tt: what recording records)
+  local start end
+  start=$(now)
+  ssh -tt "$@" "head -c $RECORDING_BYTES /dev/zero" >/dev/null
+  end=$(now)
+  node -e "console.log((process.argv[1]/1e6/(process.argv[3]-process.argv[2])).toFixed(1))" "$RECORDING_BYTES" "$start" "$end"
+}
+# Both with a terminal (-tt), as people type and as recording records: the echo comes from the device's pty.
+keystrokes() { node bench/ssh-path/keystroke.cjs "$KEYSTROKES" -tt "$@"; }
+under_bulk() { # keystrokes while another session of the same path copies without end
+  # In a process group of its own (stdin held open by tail, as a person's terminal would be), stopped as a group.
+  setsid bash -c 'tail -f /dev/null | ssh -tt "$@" "cat /dev/zero" >/dev/null 2>&1' bulk "$@" & local bulk=$!
+  sleep 1
+  keystrokes "$@"
+  kill -- "-$bulk" 2>/dev/null || true; wait "$bulk" 2>/dev/null || true
+}
+
+set_recording off
+off_mbps=$(download "${via_gateway[@]}")
+off_idle=$(keystrokes "${via_gateway[@]}")
+off_bulk=$(under_bulk "${via_gateway[@]}")
+set_recording on
+on_mbps=$(download "${via_gateway[@]}")
+on_idle=$(keystrokes "${via_gateway[@]}")
+on_bulk=$(under_bulk "${via_gateway[@]}")
+direct_down=$(download "${direct[@]}")
+direct_idle=$(keystrokes "${direct[@]}")
+direct_bulk=$(under_bulk "${direct[@]}")
+
+node -e '
+  const [bytes, off, on, direct, offIdle, offBulk, onIdle, onBulk, directIdle, directBulk, keystrokes] = process.argv.slice(1);
+  const split = (pair) => pair.trim().split(/\s+/).map(Number);
+  console.log(`recording: ${(bytes / 2 ** 20).toFixed(0)} MiB written by the device to the channel; ${keystrokes} keystrokes per figure`);
+  console.log(`download (MB/s): direct sshd ${direct}; via Fleetgate recording off ${off}, on ${on}; on/off ${(on / off).toFixed(2)} (goal >= 0.95)`);
+  console.log(`keystroke echo (ms)          p50 idle  p99 idle  p50 bulk  p99 bulk`);
+  for (const [name, idle, bulk] of [["direct sshd", directIdle, directBulk], ["Fleetgate, recording off", offIdle, offBulk], ["Fleetgate, recording on", onIdle, onBulk]]) {
+    const [a, b] = split(idle); const [c, d] = split(bulk);
+    console.log(`${name.padEnd(28)} ${a.toFixed(2).padStart(8)}  ${b.toFixed(2).padStart(8)}  ${c.toFixed(2).padStart(8)}  ${d.toFixed(2).padStart(8)}`);
+  }
+  console.log("goal: recording on is no worse than recording off");
+' "$RECORDING_BYTES" "$off_mbps" "$on_mbps" "$direct_down" "$off_idle" "$off_bulk" "$on_idle" "$on_bulk" "$direct_idle" "$direct_bulk" "$KEYSTROKES"

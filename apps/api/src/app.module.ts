@@ -20,6 +20,7 @@ import { MembersApiModule } from './app/members/members-api.module';
 import { MfaApiModule } from './app/mfa/mfa-api.module';
 import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
+import { RecordingsApiModule } from './app/recordings/recordings-api.module';
 import { SystemModule } from './app/system/system.module';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
 import { BillingApiModule } from './app/billing/billing-api.module';
@@ -66,6 +67,7 @@ export class AppModule {
         ConnectorsApiModule.forRoot(config.connectors),
         UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
         BillingApiModule.forRoot(config.billing),
+        RecordingsApiModule,
       ],
     };
   }

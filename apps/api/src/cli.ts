@@ -1,10 +1,15 @@
 import 'reflect-metadata';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { loadApiConfig, loadConfigOrExit, readProcessEnvironment } from '@fleetgate/config';
 import { toAppException } from '@fleetgate/errors';
 import { loadOrCreatePlatformKeys } from '@fleetgate/auth';
 import { type AccountSeedRequest, AccountSeedService } from '@fleetgate/identity';
+import { verifyRecordingBundle } from '@fleetgate/recordings';
 import { setupSign } from '@fleetgate/users';
 import { SeedModule } from './app/seed/seed.module';
 import { AnnounceModule } from './app/announcements/announce.module';
@@ -25,6 +30,12 @@ const usage = [
   '',
   'Prints the first-run link, PUBLIC_UI_URL/setup?sign=…, whose sign proves the reader holds the platform key',
   '(PLATFORM_KEY_DIR); POST /api/setup accepts it once, while no user exists.',
+  '',
+  '       node cli.js verify --file RECORDING.jsonl [--public-key platform.pub]',
+  '',
+  'Verifies a recording downloaded from GET /api/sessions/{uid}/recording offline: its hash chain and the',
+  'platform signatures, against the public key given (else PLATFORM_KEY_DIR/platform.pub). Prints the report as',
+  'one JSON line; exits 0 when the recording is intact, 1 when it is not (docs/recordings.md).',
 ].join('\n');
 
 const EXIT_USAGE = 64; // EX_USAGE from sysexits.h
@@ -101,7 +112,40 @@ async function printSetupUrl(): Promise<void> {
   process.stdout.write(`${config.members.invitationBaseUrl}/setup?sign=${setupSign(keys)}\n`);
 }
 
+async function verifyRecording(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { file: { type: 'string' }, 'public-key': { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !values.file) {
+    process.stderr.write(`expected the verify command with --file\n\n${usage}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  // Offline: the key comes from a file the verifier trusts, never from the bundle itself.
+  const keyPath =
+    values['public-key'] ??
+    join(readProcessEnvironment()['PLATFORM_KEY_DIR'] ?? '.data/keys', 'platform.pub');
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = await readFile(keyPath, 'utf8');
+  } catch (error) {
+    process.stderr.write(`cannot read the platform public key ${keyPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  try {
+    const lines = createInterface({ input: createReadStream(values.file), crlfDelay: Infinity });
+    const report = await verifyRecordingBundle(lines, publicKeyPem);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.exitCode = report.status === 'intact' ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`verify failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') return verifyRecording(process.argv.slice(2));
   if (process.argv[2] === 'announce') return announce(process.argv.slice(2));
   if (process.argv[2] === 'setup-url') return printSetupUrl();
   let request: AccountSeedRequest;

@@ -528,6 +528,10 @@ describe('the role matrix, route by route', () => {
       'POST /api/billing/evaluate',
       { minimum: 'observer', call: async () => ({ method: 'POST', path: '/api/billing/evaluate' }) },
     ],
+    // Any member may watch and verify the namespace's recordings (a session it has not recorded answers 404).
+    ...['play', 'asciicast', 'verify', 'recording'].map((view): [string, RouteCase] => [
+      `GET /api/sessions/{uid}/${view}`,
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: `/api/sessions/${randomBytes(32).toString('hex')}/${view}` }) },
   ];
 
   beforeAll(async () => {

@@ -23,8 +23,20 @@ describe('worker application (in process, real database and Redis)', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', service: 'worker', checks: { database: 'up', redis: 'up' } });
   });
 
-  it('answers 404 for anything else', async () => {
+  it('serves Prometheus metrics: queue depth by state, job durations and failures', async () => {
     const response = await fetch(`http://127.0.0.1:${app.get(WorkerHealthService).port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    for (const queue of ['email', 'cleanup', 'recordings']) {
+      expect(text).toMatch(new RegExp(`fleetgate_queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+`));
+    }
+    expect(text).toContain('# TYPE fleetgate_job_duration_seconds histogram');
+    expect(text).toContain('# TYPE fleetgate_job_failures_total counter');
+  });
+
+  it('answers 404 for anything else', async () => {
+    const response = await fetch(`http://127.0.0.1:${app.get(WorkerHealthService).port}/nothing-here`);
     expect(response.status).toBe(404);
   });
 });

@@ -5,10 +5,13 @@ import { DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
 import { QueueModule } from '@fleetgate/queue';
+import { RecordingsModule } from '@fleetgate/recordings';
 import { SessionExpiryService } from '@fleetgate/sessions';
 import { BillingProcessor } from './processors/billing.processor';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
+import { RecordingsProcessor } from './processors/recordings.processor';
+import { WorkerMetricsService } from './worker-metrics.service';
 import { WorkerHealthService } from './worker-health.service';
 import { WORKER_CONFIG } from './worker.constants';
 
@@ -24,16 +27,19 @@ export class WorkerModule {
         NamespaceCleanupModule,
         EmailModule.forRoot(config.smtp),
         BillingUsageModule.forRoot(config.billing),
+        RecordingsModule,
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         WorkerHealthService,
+        WorkerMetricsService,
         CleanupProcessor,
         EmailProcessor,
         BillingProcessor,
+        RecordingsProcessor,
         SessionExpiryService,
       ],
-      exports: [WorkerHealthService],
+      exports: [WorkerHealthService, WorkerMetricsService],
     };
   }
 }

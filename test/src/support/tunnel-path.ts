@@ -30,6 +30,7 @@ import {
   PresenceBatcher,
   type PublicKeyDirectory,
   SessionTracker,
+  type SessionRecorderFactory,
   TargetResolver,
   TunnelAdmission,
   TunnelEndpoint,
@@ -48,6 +49,8 @@ export interface PathSettings {
   maxLockoutMinutes?: number;
   /** How often the gateway keeps its session records alive (apps/ssh: SESSION_KEEPALIVE_SECONDS). */
   sessionKeepaliveSeconds?: number;
+  /** Session recording, as apps/ssh wires it; none by default. */
+  recorders?: SessionRecorderFactory;
 }
 
 /**
@@ -210,6 +213,7 @@ export class TunnelPath {
       sessions: this.sessions,
       signingKeyPem: keys.privateKeyPem,
       logger: this.logger,
+      recorders: this.settings.recorders,
     };
     const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => {
       new GatewaySession(connection, context, info.ip);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Server, type Connection } from 'ssh2';
 import type { PlatformKeys } from '@fleetgate/auth';
@@ -16,12 +16,13 @@ import {
 } from '@fleetgate/gateway';
 import { LoginLockoutService } from '@fleetgate/identity';
 import { SessionCloseChannel } from '@fleetgate/queue';
+import type { DrainableRecorderFactory } from '@fleetgate/recordings';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
-import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from '../ssh.constants';
+import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
 
 /** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
 @Injectable()
-export class SshServerService implements OnModuleInit, OnApplicationShutdown {
+export class SshServerService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(SshServerService.name);
   private server?: Server;
   private readonly connections = new Set<Connection>();
@@ -40,6 +41,7 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
     private readonly gauges: GatewayGauges,
     private readonly sessions: SessionTracker,
     private readonly closeRequests: SessionCloseChannel,
+    @Inject(SESSION_RECORDERS) private readonly recorders: DrainableRecorderFactory,
   ) {}
 
   get listening(): boolean {
@@ -66,13 +68,15 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before Redis and the database go away: the last recording chunks and session records still need them. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopListeningForCloses?.();
     const server = this.server;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const connection of this.connections) connection.end();
       await closed;
+      await this.recorders.drain(this.config.shutdownTimeoutMs / 2);
     }
     await this.sessions.stop();
   }
@@ -96,6 +100,7 @@ export class SshServerService implements OnModuleInit, OnApplicationShutdown {
         sessions: this.sessions,
         signingKeyPem: this.keys.privateKeyPem,
         logger: this.gatewayLogger,
+        recorders: this.recorders,
       },
       clientAddress,
     );

@@ -20,8 +20,9 @@ import {
   TunnelRegistry,
 } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
-import { DeviceAdmissionRepository, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
-import { GATEWAY_LOGGER, PLATFORM_KEYS, SSH_CONFIG } from '../ssh.constants';
+import { DeviceAdmissionRepository, QueueProducer, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { GatewayRecorderFactory, queueChunkSink } from '@fleetgate/recordings';
+import { GATEWAY_LOGGER, PLATFORM_KEYS, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
 
 type PresenceRedis = ConstructorParameters<typeof DevicePresenceStore>[0];
 
@@ -80,6 +81,12 @@ export const tunnelProviders: Provider[] = [
         // One id per gateway process: the presence holder is it already.
         presence.holder,
       ),
+  },
+  {
+    provide: SESSION_RECORDERS,
+    inject: [NamespacesRepository, QueueProducer, PLATFORM_KEYS, SSH_CONFIG, GATEWAY_LOGGER],
+    useFactory: (namespaces: NamespacesRepository, producer: QueueProducer, keys: PlatformKeys, config: SshConfig, logger: Logger) =>
+      new GatewayRecorderFactory(namespaces, queueChunkSink(producer), keys.privateKeyPem, config.recording, logger),
   },
   {
     provide: TargetResolver,

@@ -55,6 +55,28 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       tls: null,
     });
     await persist.session(context.connection, { tenant_id: tenantId, device_uid: randomBytes(32).toString('hex') });
+    const sessionUid = randomBytes(32).toString('hex');
+    await context.models.recordingChunks.create({
+      tenant_id: tenantId,
+      session_uid: sessionUid,
+      seq: 0,
+      session_started_at: new Date(),
+      started_at: new Date(),
+      frames: [{ t: Date.now(), k: 'o', d: Buffer.from('hello').toString('base64') }],
+      previous_hash: '0'.repeat(64),
+      hash: 'a'.repeat(64),
+      last: true,
+    });
+    await context.models.recordingSignatures.create({
+      tenant_id: tenantId,
+      session_uid: sessionUid,
+      seq: 0,
+      hash: 'a'.repeat(64),
+      signed_at: new Date(),
+      algorithm: 'RS256',
+      signature: 'c2lnbmF0dXJl',
+      session_started_at: new Date(),
+    });
   };
   const countsOf = async (tenantId: string) => ({
     devices: await context.models.devices.countDocuments({ tenant_id: tenantId }),
@@ -65,6 +87,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     apiKeys: await context.models.apiKeys.countDocuments({ tenant_id: tenantId }),
     connectors: await context.models.connectors.countDocuments({ tenant_id: tenantId }),
     sessions: await context.models.sessions.countDocuments({ tenant_id: tenantId }),
+    recordingChunks: await context.models.recordingChunks.countDocuments({ tenant_id: tenantId }),
+    recordingSignatures: await context.models.recordingSignatures.countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
@@ -139,6 +163,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 1,
       connectors: 1,
       sessions: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
     expect(await countsOf(deleted)).toEqual({
       devices: 0,
@@ -148,6 +174,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 0,
       connectors: 0,
       sessions: 0,
+      recordingChunks: 0,
+      recordingSignatures: 0,
     });
     expect(await countsOf(kept)).toEqual({
       devices: 2,
@@ -157,6 +185,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 1,
       connectors: 1,
       sessions: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
   });
 
@@ -174,6 +204,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 0,
       connectors: 0,
       sessions: 0,
+      recordingChunks: 0,
+      recordingSignatures: 0,
     });
   });
 
@@ -192,6 +224,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 1,
       connectors: 1,
       sessions: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
   });
 
@@ -241,6 +275,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       apiKeys: 1,
       connectors: 1,
       sessions: 1,
+      recordingChunks: 1,
+      recordingSignatures: 1,
     });
     // Its tunnels are refused too, should the API not have got as far as saying so.
     expect((await app.get(DeviceAdmissionRepository).lookup(orphaned, 'any')).tenantDeleted).toBe(true);

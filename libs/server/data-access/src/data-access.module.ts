@@ -10,6 +10,8 @@ import { DevicePresenceRepository } from './repositories/device-presence.reposit
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
 import { MembershipsRepository } from './repositories/memberships.repository';
 import { PublicKeysRepository } from './repositories/public-keys.repository';
+import { RecordingChunksRepository } from './repositories/recording-chunks.repository';
+import { RecordingSignaturesRepository } from './repositories/recording-signatures.repository';
 import { SessionsRepository } from './repositories/sessions.repository';
 import { SystemStateRepository } from './repositories/system-state.repository';
 import { DevicesRepository } from './repositories/devices.repository';
@@ -33,6 +35,8 @@ const repositories = [
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,
+  RecordingChunksRepository,
+  RecordingSignaturesRepository,
   SessionsRepository,
   SystemStateRepository,
   UsersRepository,

@@ -63,3 +63,7 @@ export {
   type SessionDocument,
 } from './schemas/session.schema';
 export { SessionsRepository, type HeldSession } from './repositories/sessions.repository';
+export type { RecordingChunkDocument, StoredRecordingFrame } from './schemas/recording-chunk.schema';
+export type { RecordingSignatureDocument } from './schemas/recording-signature.schema';
+export { RecordingChunksRepository, type ExpiredChunkReference } from './repositories/recording-chunks.repository';
+export { RecordingSignaturesRepository } from './repositories/recording-signatures.repository';

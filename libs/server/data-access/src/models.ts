@@ -11,6 +11,12 @@ import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './sche
 import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
 import { BILLING_EVENT_MODEL, type BillingEventDocument, billingEventSchema } from './schemas/billing-event.schema';
 import { SESSION_MODEL, type SessionDocument, sessionSchema } from './schemas/session.schema';
+import { RECORDING_CHUNK_MODEL, type RecordingChunkDocument, recordingChunkSchema } from './schemas/recording-chunk.schema';
+import {
+  RECORDING_SIGNATURE_MODEL,
+  type RecordingSignatureDocument,
+  recordingSignatureSchema,
+} from './schemas/recording-signature.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -25,6 +31,8 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: API_KEY_MODEL, schema: apiKeySchema },
   { name: BILLING_EVENT_MODEL, schema: billingEventSchema },
   { name: SESSION_MODEL, schema: sessionSchema },
+  { name: RECORDING_CHUNK_MODEL, schema: recordingChunkSchema },
+  { name: RECORDING_SIGNATURE_MODEL, schema: recordingSignatureSchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -40,6 +48,8 @@ export interface RawModels {
   apiKeys: Model<ApiKeyDocument>;
   billingEvents: Model<BillingEventDocument>;
   sessions: Model<SessionDocument>;
+  recordingChunks: Model<RecordingChunkDocument>;
+  recordingSignatures: Model<RecordingSignatureDocument>;
 }
 
 /**
@@ -63,5 +73,7 @@ export function registerModels(connection: Connection): RawModels {
     apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
     billingEvents: connection.model<BillingEventDocument>(BILLING_EVENT_MODEL),
     sessions: connection.model<SessionDocument>(SESSION_MODEL),
+    recordingChunks: connection.model<RecordingChunkDocument>(RECORDING_CHUNK_MODEL),
+    recordingSignatures: connection.model<RecordingSignatureDocument>(RECORDING_SIGNATURE_MODEL),
   };
 }

@@ -1,4 +1,6 @@
+import { Transform } from 'node:stream';
 import type { Client, ClientChannel, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import type { ChannelRecording, SessionRecorder } from './session-recorder';
 
 /** The relay of one connection: tells the person's open channels when the device went away. */
 export interface ChannelRelay {
@@ -11,19 +13,25 @@ export interface ChannelRelay {
  * window-change, signals, shell, exec, subsystems such as sftp) and direct-tcpip (`ssh -L`, `ssh -D`).
  * Streams are piped, so SSH window flow control applies end to end in both directions.
  */
-export function relayChannels(person: Connection, device: Client, onChannel: (kind: string, detail?: string) => void): ChannelRelay {
+export function relayChannels(
+  person: Connection,
+  device: Client,
+  onChannel: (kind: string, detail?: string) => void,
+  /** The session's recorder, when its namespace may record; channels wait for it before they relay. */
+  recorder?: Promise<SessionRecorder | null>,
+): ChannelRelay {
   const open = new Set<ServerChannel>();
   const track = (channel: ServerChannel) => {
     open.add(channel);
     channel.once('close', () => open.delete(channel));
   };
-  person.on('session', (accept) => relaySession(accept(), device, onChannel, track));
+  person.on('session', (accept) => relaySession(accept(), device, onChannel, track, recorder));
   person.on('tcpip', (accept, reject, info) => {
     try {
       device.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, deviceChannel) => {
         if (error) return reject();
         onChannel('direct-tcpip', `${info.destIP}:${info.destPort}`);
-        join(accept(), deviceChannel);
+        join(accept(), deviceChannel, null);
       });
     } catch {
       // The device's connection is already gone.
@@ -47,10 +55,12 @@ function relaySession(
   device: Client,
   onChannel: (kind: string, detail?: string) => void,
   track: (channel: ServerChannel) => void,
+  recorder: Promise<SessionRecorder | null> | undefined,
 ): void {
   let terminal: PseudoTtyInfo | undefined;
   const env: Record<string, string> = {};
   let deviceChannel: ClientChannel | undefined;
+  let recording: ChannelRecording | null = null;
 
   session.on('pty', (accept, _reject, info) => {
     terminal = info;
@@ -63,6 +73,7 @@ function relaySession(
   session.on('window-change', (accept, _reject, info) => {
     if (terminal) Object.assign(terminal, info);
     deviceChannel?.setWindow(info.rows, info.cols, info.height, info.width);
+    recording?.resize(info.cols, info.rows);
     accept?.();
   });
   session.on('signal', (accept, _reject, info) => {
@@ -76,7 +87,12 @@ function relaySession(
   // Accept at once: a client may send EOF right after its request (`ssh host cmd < /dev/null`), and ssh2 refuses a
   // late accept then. The person's input waits in the channel's buffer, under SSH flow control, until the device's
   // channel is open.
-  const open = (person: ServerChannel, kind: string, detail: string | undefined, start: (done: (error: Error | undefined, channel: ClientChannel) => void) => void) => {
+  const open = (
+    person: ServerChannel,
+    kind: 'shell' | 'exec' | 'subsystem',
+    detail: string | undefined,
+    start: (done: (error: Error | undefined, channel: ClientChannel) => void) => void,
+  ) => {
     track(person);
     const opened = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
@@ -87,7 +103,23 @@ function relaySession(
       }
       onChannel(kind, detail);
       deviceChannel = channel;
-      join(person, channel);
+      if (!recorder) return join(person, channel, null);
+      // Nothing reaches the person before the recorder decided, so a recording starts with the first byte. Output
+      // waits in the channel meanwhile; its exit status and close are kept and replayed once joined.
+      const early: Array<{ event: 'exit' | 'close'; args: unknown[] }> = [];
+      const keepExit = (...args: unknown[]) => early.push({ event: 'exit', args });
+      const keepClose = (...args: unknown[]) => early.push({ event: 'close', args });
+      channel.on('exit', keepExit);
+      channel.on('close', keepClose);
+      void recorder
+        .catch(() => null)
+        .then((sessionRecorder) => {
+          channel.off('exit', keepExit);
+          channel.off('close', keepClose);
+          recording = sessionRecorder?.channel(kind, terminal ? { cols: terminal.cols, rows: terminal.rows } : null) ?? null;
+          join(person, channel, recording);
+          for (const { event, args } of early) channel.emit(event, ...args);
+        });
     };
     // ssh2 throws rather than calls back when the device's connection is already gone.
     try {
@@ -108,8 +140,30 @@ function relaySession(
   );
 }
 
+/**
+ * Passes each chunk on at once, then hands it to `record`; while what `record` returned is pending, the tap takes
+ * no more, so the pipe pauses the source and SSH flow control stops the sender. Recording adds no latency to a
+ * byte, only a bound on how far the store may fall behind.
+ */
+function recordingTap(record: (data: Buffer) => Promise<void> | void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      this.push(chunk);
+      let pending: Promise<void> | void;
+      try {
+        pending = record(chunk);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (pending) pending.then(() => done(), done);
+      else done();
+    },
+  });
+}
+
 /** Pipes two channels together and carries the exit status and the close across. */
-function join(person: ServerChannel, device: ClientChannel): void {
+function join(person: ServerChannel, device: ClientChannel, recording: ChannelRecording | null): void {
+  if (recording) return joinRecorded(person, device, recording);
   person.pipe(device);
   device.pipe(person);
   device.stderr.pipe(person.stderr, { end: false });
@@ -118,5 +172,43 @@ function join(person: ServerChannel, device: ClientChannel): void {
     else person.exit(code ?? 0);
   });
   device.on('close', () => person.close());
+  person.on('close', () => device.close());
+}
+
+/**
+ * `join` with the device's output (and the person's input, where the namespace records it) passing through
+ * recording taps. The exit status and the close wait until the taps delivered everything, so no output is lost.
+ */
+function joinRecorded(person: ServerChannel, device: ClientChannel, recording: ChannelRecording): void {
+  const output = recordingTap((data) => recording.output(data));
+  const errors = recordingTap((data) => recording.output(data));
+  const input = recordingTap((data) => recording.input(data));
+  for (const tap of [output, errors, input]) tap.on('error', () => person.close());
+  person.pipe(input).pipe(device);
+  device.pipe(output).pipe(person, { end: false });
+  device.stderr.pipe(errors).pipe(person.stderr, { end: false });
+
+  let delivered = false;
+  let sendExit: (() => void) | undefined;
+  let closeWhenDelivered = false;
+  output.once('end', () => {
+    delivered = true;
+    sendExit?.();
+    sendExit = undefined;
+    person.end();
+    if (closeWhenDelivered) person.close();
+  });
+  device.on('exit', (code: number | null, signal?: string, coreDumped?: boolean, description?: string) => {
+    const send = () => {
+      if (signal) person.exit(signal, Boolean(coreDumped), description ?? '');
+      else person.exit(code ?? 0);
+    };
+    if (delivered) send();
+    else sendExit = send;
+  });
+  device.on('close', () => {
+    if (delivered) person.close();
+    else closeWhenDelivered = true;
+  });
   person.on('close', () => device.close());
 }

@@ -9,6 +9,7 @@ import { sendAuthBanner } from './auth-banner';
 import { type ChannelRelay, relayChannels } from './channel-relay';
 import { connectToDevice, DeviceRefusedError, LoginAbandonedError } from './device-link';
 import type { GatewayGauges } from './gateway-gauges';
+import type { SessionRecorder, SessionRecorderFactory } from './session-recorder';
 import type { SessionTracker, TerminableSession } from './session-tracker';
 import { parseSshid } from './sshid';
 import type { TargetResolver } from './target-resolver';
@@ -53,6 +54,8 @@ export interface GatewayContext {
   /** The platform private key that signs session assertions. */
   signingKeyPem: string;
   logger: Logger;
+  /** Records sessions of namespaces that ask for it; absent, nothing is recorded. */
+  recorders?: SessionRecorderFactory;
   now?: () => number;
 }
 
@@ -81,6 +84,8 @@ export class GatewaySession implements TerminableSession {
   private readonly explained = new Set<string>();
   private device?: Client;
   private relayed?: ChannelRelay;
+  private target?: ResolvedTarget;
+  private recorder?: Promise<SessionRecorder | null>;
   private failures = 0;
   private readonly left = new AbortController();
   private readonly logger: Logger;
@@ -104,6 +109,7 @@ export class GatewaySession implements TerminableSession {
     person.on('close', () => {
       this.left.abort();
       this.device?.end();
+      void this.recorder?.then((recorder) => recorder?.close());
       this.sessionClosed();
       if (this.sessionUid) void context.sessions.closed(this.sessionUid);
       this.logger.info({ event: 'session-closed' }, 'session closed');
@@ -231,6 +237,7 @@ export class GatewaySession implements TerminableSession {
       });
       this.device = device;
       if (this.sessionUid) this.context.sessions.authenticated(this.sessionUid);
+      this.target = target;
       device.on('close', () => this.deviceLost(target));
       this.logger.info(
         { event: 'session-opened', sshid: `${target.user}@${target.namespace}.${target.device.name}`, device: target.device.uid, method },
@@ -295,10 +302,27 @@ export class GatewaySession implements TerminableSession {
       this.person.end();
       return;
     }
-    this.relayed = relayChannels(this.person, this.device, (kind, detail) => {
-      this.logger.info({ event: 'channel', kind, detail }, 'channel opened');
-      this.recordType(kind, detail);
-    });
+    const { recorders } = this.context;
+    const target = this.target;
+    if (recorders && target) {
+      this.recorder = recorders
+        .open({ sessionUid: this.id, scope: target.scope, fail: (message) => this.recordingFailed(message) })
+        .catch((error: unknown) => {
+          // Without a recorder a recorded namespace's session may not go on unrecorded.
+          this.logger.error({ err: error }, 'could not start recording');
+          this.recordingFailed('Fleetgate: this session cannot be recorded right now, so it was ended.');
+          return null;
+        });
+    }
+    this.relayed = relayChannels(
+      this.person,
+      this.device,
+      (kind, detail) => {
+        this.logger.info({ event: 'channel', kind, detail }, 'channel opened');
+        this.recordType(kind, detail);
+      },
+      this.recorder,
+    );
   }
 
   /** The first shell, command or subsystem gives the session its type (and a shell its terminal type). */
@@ -307,6 +331,14 @@ export class GatewaySession implements TerminableSession {
     if (kind !== 'shell' && kind !== 'exec' && kind !== 'subsystem') return;
     this.typed = true;
     this.context.sessions.typed(this.sessionUid, kind, kind === 'shell' ? detail : undefined);
+  }
+
+  /** Recording cannot keep up or go on: frames are never dropped, so the session ends with the reason. */
+  private recordingFailed(message: string): void {
+    if (this.gone) return;
+    this.logger.warn({ event: 'recording-failed', reason: message }, 'session ended: recording failed');
+    this.relayed?.interrupt(message);
+    this.person.end();
   }
 
   /** A failed credential: the client may try another, within the connection's attempt budget. */

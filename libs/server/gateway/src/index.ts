@@ -38,3 +38,9 @@ export {
   type TerminableSession,
   type TrackedSessionStart,
 } from './session-tracker';
+export type {
+  ChannelRecording,
+  SessionRecorder,
+  SessionRecorderFactory,
+  SessionRecordingRequest,
+} from './session-recorder';

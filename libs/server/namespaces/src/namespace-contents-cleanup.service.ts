@@ -8,6 +8,8 @@ import {
   NamespacesRepository,
   PublicKeysRepository,
   SessionsRepository,
+  RecordingChunksRepository,
+  RecordingSignaturesRepository,
   tenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
@@ -21,6 +23,8 @@ export interface NamespaceContentsDeleted {
   apiKeys: number;
   connectors: number;
   sessions: number;
+  recordingChunks: number;
+  recordingSignatures: number;
 }
 
 export interface OrphanSweepResult {
@@ -46,6 +50,8 @@ export class NamespaceContentsCleanupService {
     private readonly apiKeys: ApiKeysRepository,
     private readonly connectors: ConnectorsRepository,
     private readonly sessions: SessionsRepository,
+    private readonly recordingChunks: RecordingChunksRepository,
+    private readonly recordingSignatures: RecordingSignaturesRepository,
     private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
@@ -71,7 +77,8 @@ export class NamespaceContentsCleanupService {
     // Repeats what the API did on deletion, in case it did not get that far: no tunnel of the tenant stays up.
     await this.admissionStates.markTenantDeleted(scope.tenantId);
     await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
-    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions] = await Promise.all([
+    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions, recordingChunks, recordingSignatures] =
+      await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
       this.firewallRules.deleteMany(scope, {}),
@@ -79,8 +86,10 @@ export class NamespaceContentsCleanupService {
       this.apiKeys.deleteMany(scope, {}),
       this.connectors.deleteMany(scope, {}),
       this.sessions.deleteByTenant(scope),
+      this.recordingChunks.deleteMany(scope, {}),
+      this.recordingSignatures.deleteMany(scope, {}),
     ]);
-    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions };
+    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions, recordingChunks, recordingSignatures };
   }
 
   private contentRepositories() {
@@ -92,6 +101,8 @@ export class NamespaceContentsCleanupService {
       this.apiKeys,
       this.connectors,
       this.sessions,
+      this.recordingChunks,
+      this.recordingSignatures,
     ];
   }
 }

@@ -18,6 +18,10 @@ export interface NamespaceMemberView {
 export interface NamespaceSettingsView {
   session_record: boolean;
   connection_announcement: string;
+  /** Record what people type too (off by default: input holds passwords). */
+  session_record_input: boolean;
+  /** Days recordings are kept here; 0 follows the platform's RECORDING_RETENTION_DAYS. */
+  session_record_retention_days: number;
 }
 
 /** ShellHub's namespace JSON (seed `namespace`). */
@@ -63,6 +67,8 @@ export function toNamespaceView(
     settings: {
       session_record: namespace.settings?.session_record ?? true,
       connection_announcement: namespace.settings?.connection_announcement ?? '',
+      session_record_input: namespace.settings?.session_record_input ?? false,
+      session_record_retention_days: namespace.settings?.session_record_retention_days ?? 0,
     },
     max_devices: namespace.max_devices,
     device_count: deviceCount,

@@ -27,7 +27,12 @@ const namespaceListFields: FieldAllowList = { name: { path: 'name', type: 'strin
 
 export interface NamespaceUpdate {
   name?: string;
-  settings?: { session_record?: boolean; connection_announcement?: string };
+  settings?: {
+    session_record?: boolean;
+    connection_announcement?: string;
+    session_record_input?: boolean;
+    session_record_retention_days?: number;
+  };
 }
 
 export interface NamespaceListQuery extends PageRequest {
@@ -119,6 +124,12 @@ export class NamespacesService {
       set['settings.session_record'] = update.settings.session_record;
     if (update.settings?.connection_announcement !== undefined) {
       set['settings.connection_announcement'] = update.settings.connection_announcement;
+    }
+    if (update.settings?.session_record_input !== undefined) {
+      set['settings.session_record_input'] = update.settings.session_record_input;
+    }
+    if (update.settings?.session_record_retention_days !== undefined) {
+      set['settings.session_record_retention_days'] = update.settings.session_record_retention_days;
     }
     if (Object.keys(set).length === 0) return this.get(member, tenant);
     let updated: NamespaceDocument | null;

@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HealthReport } from '@fleetgate/contracts';
 
+/** Metrics in a text exposition format of their own (Prometheus'), rather than the JSON counters. */
+export interface MetricsText {
+  contentType: string;
+  body: string;
+}
+
 export interface HealthServer {
   readonly port: number;
   close(): Promise<void>;
@@ -18,12 +24,22 @@ export async function startHealthServer(
   report: () => Promise<HealthReport>,
   /** WebSocket upgrades on the same listener (the gateway's agent tunnels); refused when absent. */
   onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
-  /** Counters served as JSON on `GET /metrics` (the gateway's sessions and streams); 404 when absent. */
-  metrics?: () => Record<string, number>,
+  /**
+   * `GET /metrics`: counters served as JSON (the gateway's sessions and streams), or a text exposition (the
+   * worker's Prometheus registry); 404 when absent.
+   */
+  metrics?: () => Record<string, number> | Promise<MetricsText>,
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     if (metrics && request.method === 'GET' && request.url === '/metrics') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metrics()));
+      new Promise<Record<string, number> | MetricsText>((resolve) => resolve(metrics()))
+        .then(
+          (value) => {
+            if (isMetricsText(value)) response.writeHead(200, { 'content-type': value.contentType }).end(value.body);
+            else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+          },
+          () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}'),
+        );
       return;
     }
     if (request.method !== 'GET' || (request.url !== '/healthz' && request.url !== '/healthcheck')) {
@@ -53,4 +69,8 @@ export async function startHealthServer(
         server.closeAllConnections();
       }),
   };
+}
+
+function isMetricsText(value: Record<string, number> | MetricsText): value is MetricsText {
+  return typeof (value as MetricsText).contentType === 'string' && typeof (value as MetricsText).body === 'string';
 }

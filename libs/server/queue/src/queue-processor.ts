@@ -18,6 +18,16 @@ export abstract class QueueProcessor<Q extends QueueName> implements OnModuleIni
 
   abstract process(job: JobOf<Q>): Promise<unknown>;
 
+  /** The queue this processor serves. */
+  get queueName(): Q {
+    return this.queue;
+  }
+
+  /** The BullMQ worker, once started: metrics listen to its events. */
+  get bullWorker(): Worker | undefined {
+    return this.worker;
+  }
+
   /** How a job appears in the failure log: never personal data or secrets from its payload. */
   protected describe(job: JobOf<Q>): string {
     return job.name;

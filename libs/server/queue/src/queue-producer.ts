@@ -33,6 +33,9 @@ export class QueueProducer {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // Connection errors while Redis restarts: ioredis reconnects and replays queued commands by itself, so an
+      // error event here is no reason to crash the process (an EventEmitter without a listener would throw it).
+      queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
     return queue;

@@ -25,5 +25,7 @@ export function createQueueWorker<Q extends QueueName>(
     concurrency: options.concurrency,
   });
   worker.once('closed', () => blockingConnection.disconnect());
+  // As for queues: connection errors while Redis restarts heal by themselves and must not crash the process.
+  worker.on('error', () => undefined);
   return worker;
 }

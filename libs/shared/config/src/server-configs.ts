@@ -27,6 +27,11 @@ const platformKeys = {
   PLATFORM_KEY_DIR: z.string().min(1).default('.data/keys'),
 };
 
+/** How often a recording's chain head is signed with the platform key (seed 001's `signing_interval`). */
+const recordingSigning = {
+  RECORDING_SIGNING_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+};
+
 const common = {
   NODE_ENV: nodeEnvironment,
   LOG_LEVEL: logLevel,
@@ -165,6 +170,18 @@ export const sshConfigSchema = z
     SESSION_KEEPALIVE_SECONDS: z.coerce.number().positive().max(3600).default(30),
     /** A GeoLite2-City database for session positions; without one, positions stay 0,0. */
     GEOIP_DATABASE_PATH: z.string().min(1).optional(),
+    /** A recording chunk closes at this many frames, bytes or milliseconds, whichever comes first. */
+    RECORDING_BATCH_FRAMES: z.coerce.number().int().min(1).max(4096).default(256),
+    RECORDING_BATCH_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(256 * 1024),
+    RECORDING_BATCH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    /**
+     * Bytes of one session recorded but not yet in Redis beyond which the gateway stops reading from the device
+     * (backpressure, docs/adr/0008-session-recordings.md); reading resumes below half of it.
+     */
+    RECORDING_MAX_PENDING_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** How long one recording chunk may wait for Redis before the session is ended with a message. */
+    RECORDING_STALL_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    ...recordingSigning,
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -191,6 +208,14 @@ export const sshConfigSchema = z
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
     sessionRecords: { keepaliveSeconds: env.SESSION_KEEPALIVE_SECONDS },
     geoip: { databasePath: env.GEOIP_DATABASE_PATH },
+    recording: {
+      batchFrames: env.RECORDING_BATCH_FRAMES,
+      batchBytes: env.RECORDING_BATCH_BYTES,
+      batchMs: env.RECORDING_BATCH_MS,
+      maxPendingBytes: env.RECORDING_MAX_PENDING_BYTES,
+      stallMs: env.RECORDING_STALL_SECONDS * 1000,
+      signingIntervalMs: env.RECORDING_SIGNING_INTERVAL_SECONDS * 1000,
+    },
   }));
 
 export const workerConfigSchema = z
@@ -213,6 +238,14 @@ export const workerConfigSchema = z
     // The worker reports usage to Stripe; it reads the same billing variables as the api.
     ...billingVariables,
     ...sessionExpiry,
+    /**
+     * Days session recordings are kept (seed 001's channel_database_cleanup_days); a namespace's
+     * `settings.session_record_retention_days` overrides it. 0 keeps recordings forever.
+     */
+    RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+    /** How often the retention job runs, and how many chunks it deletes per command. */
+    RECORDING_RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+    RECORDING_RETENTION_BATCH: z.coerce.number().int().min(1).max(500).default(200),
   })
   .superRefine(requireBillingTogether)
   .transform((env) => ({
@@ -222,6 +255,11 @@ export const workerConfigSchema = z
     concurrency: env.WORKER_CONCURRENCY,
     cleanup: { orphanSweepIntervalMs: env.ORPHAN_SWEEP_SECONDS * 1000 },
     sessionRecords: { expirySeconds: env.SESSION_EXPIRY_SECONDS },
+    recordings: {
+      retentionDays: env.RECORDING_RETENTION_DAYS,
+      retentionSweepIntervalMs: env.RECORDING_RETENTION_SWEEP_SECONDS * 1000,
+      retentionBatch: env.RECORDING_RETENTION_BATCH,
+    },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,

@@ -41,6 +41,42 @@ export interface BillingReportPayload {
 /** One job per reported event: a repeated report of the same event enqueues nothing new. */
 export const billingReportJobId = (eventId: string): string => `billing-report-${eventId.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
 
+export enum RecordingJobName {
+  /** One batch of a session's frames, with its place in the session's hash chain. */
+  IngestChunk = 'ingest-chunk',
+  /** Periodic: deletes recordings older than the global or namespace retention, in batches. */
+  ApplyRetention = 'apply-retention',
+}
+
+/** What a frame carries: `o` what the person's terminal received, `i` what they typed, `r` a resize ("COLSxROWS"). */
+export type RecordingFrameKind = 'o' | 'i' | 'r';
+
+/** One frame: epoch milliseconds, kind, and the bytes (base64) exactly as they crossed the gateway. */
+export type RecordingFrame = [time: number, kind: RecordingFrameKind, data: string];
+
+/** A chain head signed with the platform key (docs/recordings.md says what exactly is signed). */
+export interface RecordingHeadSignature {
+  signedAt: number;
+  algorithm: 'RS256';
+  signature: string;
+}
+
+export interface IngestRecordingChunkPayload {
+  tenantId: string;
+  sessionUid: string;
+  /** The chunk's place in the session: 0, 1, 2… without gaps. */
+  seq: number;
+  /** Epoch ms of the session's first recorded frame: retention removes a recording whole, by this time. */
+  sessionStartedAt: number;
+  frames: RecordingFrame[];
+  previousHash: string;
+  hash: string;
+  /** Present every signing interval and on the last chunk: the platform key's signature over this chunk's hash. */
+  signature?: RecordingHeadSignature;
+  /** The session ended with this chunk. */
+  last: boolean;
+}
+
 export interface EmailJobPayload {
   template: string;
   to: string;
@@ -60,7 +96,10 @@ export interface QueueJobs {
     [CleanupJobName.SweepOrphans]: Record<string, never>;
     [CleanupJobName.ExpireStaleSessions]: Record<string, never>;
   };
-  [QueueName.Recordings]: Record<string, never>;
+  [QueueName.Recordings]: {
+    [RecordingJobName.IngestChunk]: IngestRecordingChunkPayload;
+    [RecordingJobName.ApplyRetention]: Record<string, never>;
+  };
   [QueueName.Billing]: { [BillingJobName.ReportUsage]: BillingReportPayload };
 }
 

@@ -13,7 +13,7 @@ interface NamespaceJson {
   owner: string;
   tenant_id: string;
   members: Array<{ id: string; role: string; status: string; email?: string; added_at: string }>;
-  settings: { session_record: boolean; connection_announcement: string };
+  settings: { session_record: boolean; connection_announcement: string; session_record_input: boolean; session_record_retention_days: number };
   max_devices: number;
   device_count: number;
   created_at: string;
@@ -114,7 +114,7 @@ describe('namespaces: create, list, get, edit, delete', () => {
             added_at: expect.any(String),
           },
         ],
-        settings: { session_record: true, connection_announcement: '' },
+        settings: { session_record: true, connection_announcement: '', session_record_input: false, session_record_retention_days: 0 },
         max_devices: -1,
         device_count: 0,
         created_at: expect.any(String),
@@ -299,10 +299,23 @@ describe('namespaces: create, list, get, edit, delete', () => {
       expect(stored).toMatchObject({ name: owner.namespace, settings: { session_record: false } });
     });
 
+    it('sets the recording settings: input recording and the namespace’s own retention', async () => {
+      const owner = await newOwner(api);
+      const response = await call(owner, `/api/namespaces/${owner.tenantId}`, 'PUT', {
+        settings: { session_record_input: true, session_record_retention_days: 7 },
+      });
+      expect(await readJson<NamespaceJson>(response)).toMatchObject({
+        settings: { session_record: true, session_record_input: true, session_record_retention_days: 7 },
+      });
+    });
+
     it.each([
       ['a bad name', { name: 'no.dots' }],
       ['a non-boolean session_record', { settings: { session_record: 'yes' } }],
       ['an announcement over 4096 characters', { settings: { connection_announcement: 'x'.repeat(4097) } }],
+      ['a negative recording retention', { settings: { session_record_retention_days: -1 } }],
+      ['a fractional recording retention', { settings: { session_record_retention_days: 1.5 } }],
+      ['a non-boolean session_record_input', { settings: { session_record_input: 'yes' } }],
       ['an unknown setting', { settings: { max_devices: 10 } }],
       ['an unknown field', { max_devices: 10 }],
     ])('refuses %s with a 400', async (_case, body) => {

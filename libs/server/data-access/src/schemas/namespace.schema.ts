@@ -6,6 +6,10 @@ export const NAMESPACE_MODEL = 'Namespace';
 export interface NamespaceSettings {
   session_record: boolean;
   connection_announcement: string;
+  /** Record what people type too; off by default, since input holds passwords typed at prompts. */
+  session_record_input?: boolean;
+  /** Days this namespace keeps recordings, overriding RECORDING_RETENTION_DAYS; unset or 0 follows the global. */
+  session_record_retention_days?: number;
 }
 
 /** ShellHub Cloud's billing statuses: Stripe's subscription statuses, plus `inactive` (never subscribed). */
@@ -82,6 +86,8 @@ export const namespaceSchema = new Schema<NamespaceDocument>(
     settings: {
       session_record: { type: Boolean, default: true },
       connection_announcement: { type: String, default: '' },
+      session_record_input: { type: Boolean, default: false },
+      session_record_retention_days: { type: Number, min: 0, default: 0 },
     },
     billing: { type: namespaceBillingSchema, required: false },
   },

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { NAMESPACE_NAME_PATTERN } from '@fleetgate/identity';
 import type { NamespaceUpdate } from '@fleetgate/namespaces';
 import { lowerCase, NAMESPACE_NAME_MESSAGE } from './namespace-create.request.dto';
@@ -16,6 +16,18 @@ export class NamespaceSettingsUpdateDto {
   @IsString()
   @MaxLength(4096)
   connection_announcement?: string;
+
+  @ApiPropertyOptional({ description: 'Record what people type too; off by default, since input holds passwords' })
+  @IsOptional()
+  @IsBoolean()
+  session_record_input?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 36500, description: 'Days recordings are kept; 0 follows the platform default' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  session_record_retention_days?: number;
 }
 
 export class NamespaceUpdateRequestDto implements NamespaceUpdate {

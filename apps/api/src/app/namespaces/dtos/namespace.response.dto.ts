@@ -55,6 +55,12 @@ export class NamespaceSettingsDto implements NamespaceSettingsView {
 
   @ApiProperty()
   connection_announcement!: string;
+
+  @ApiProperty({ description: 'Record what people type too' })
+  session_record_input!: boolean;
+
+  @ApiProperty({ description: 'Days recordings are kept; 0 follows the platform default' })
+  session_record_retention_days!: number;
 }
 
 export class NamespaceDto implements NamespaceView {
