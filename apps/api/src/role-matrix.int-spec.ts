@@ -532,6 +532,7 @@ describe('the role matrix, route by route', () => {
     ...['play', 'asciicast', 'verify', 'recording'].map((view): [string, RouteCase] => [
       `GET /api/sessions/{uid}/${view}`,
       { minimum: 'observer', call: async () => ({ method: 'GET', path: `/api/sessions/${randomBytes(32).toString('hex')}/${view}` }) },
+    ]),
   ];
 
   beforeAll(async () => {
