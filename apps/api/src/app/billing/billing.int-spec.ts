@@ -189,6 +189,18 @@ describe('billing, against stripe-mock', () => {
     expect(unknownAction.status).toBe(400);
   });
 
+  it('tells Stripe, through the worker, when a namespace with a subscription is deleted', async () => {
+    const tenant = await freeNamespace();
+    await createCustomer(tenant);
+    const subscription = await readJson<{ id: string }>(await call(owner, '/api/billing/subscription', { method: 'POST', tenant }));
+    expect((await call(owner, `/api/namespaces/${tenant}`, { method: 'DELETE', tenant })).status).toBe(200);
+    const job = await api.app
+      .get(QueueProducer)
+      .queueFor(QueueName.Billing)
+      .getJob(billingReportJobId(`namespace_delete:${tenant}:${subscription.id}`));
+    expect(job?.data).toMatchObject({ tenantId: tenant, action: 'namespace_delete', subscriptionId: subscription.id });
+  });
+
   describe('the webhook', () => {
     let tenant: string;
     let customerId: string;
