@@ -319,6 +319,23 @@ describe('billing, against stripe-mock', () => {
     expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(true);
   });
 
+  it('lets people connect again once deleting devices brings the namespace within its limit', async () => {
+    const tenant = await freeNamespace();
+    const customerId = await createCustomer(tenant);
+    const devices = [];
+    for (let index = 0; index < 5; index += 1) {
+      devices.push(await persist.device(context.connection, { tenant_id: tenant, status: 'accepted' }));
+    }
+    const cancelled = signedEvent({ id: eventId(), type: 'customer.subscription.deleted', created: now(), object: subscriptionObject(customerId, 'sub_deletions', 'canceled') });
+    expect(await readJson(await deliver(cancelled))).toEqual({ received: true, outcome: 'applied' });
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(false);
+
+    expect((await call(owner, `/api/devices/${devices[0].uid}`, { method: 'DELETE', tenant })).status).toBe(200);
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(false);
+    expect((await call(owner, `/api/devices/${devices[1].uid}`, { method: 'DELETE', tenant })).status).toBe(200);
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(true);
+  });
+
   it('answers 502 saying Stripe failed when Stripe cannot be reached, never a 500 with its internals', async () => {
     const unreachable = await startApi(context, billingEnvironment(context, { port: await freePort() }));
     try {
