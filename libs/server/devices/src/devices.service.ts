@@ -13,6 +13,7 @@ import {
   deviceStatuses,
   pageWindow,
   type ScopedFilter,
+  type ScopedUpdate,
   type TenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
@@ -223,6 +224,20 @@ export class DevicesService {
     if (!(await this.devices.deleteOne(scope, uidCondition(uid, reach)))) throw AppException.notFound('device');
     await this.admissionStates.record(scope.tenantId, uid, 'deleted');
     await this.admissionStates.revoke({ tenantId: scope.tenantId, uid, reason: 'device deleted' });
+    await this.reopenWithinLimit(scope);
+  }
+
+  /**
+   * A namespace refused to people for having more accepted devices than its plan allows (billing's `can_connect`,
+   * docs/adr/0008) opens again once deletions bring it within the limit.
+   */
+  private async reopenWithinLimit(scope: TenantScope): Promise<void> {
+    const namespace = await this.namespaces.findOne(scope, {});
+    if (!namespace?.billing || namespace.billing.can_connect) return;
+    if (namespace.max_devices > 0 && (await this.devices.count(scope, { status: 'accepted' })) > namespace.max_devices) return;
+    await this.namespaces.updateOne(scope, { 'billing.can_connect': false } as ScopedFilter<NamespaceDocument>, {
+      $set: { 'billing.can_connect': true, 'billing.updated_at': new Date() },
+    } as ScopedUpdate<NamespaceDocument>);
   }
 
   /**

@@ -189,6 +189,18 @@ describe('billing, against stripe-mock', () => {
     expect(unknownAction.status).toBe(400);
   });
 
+  it('tells Stripe, through the worker, when a namespace with a subscription is deleted', async () => {
+    const tenant = await freeNamespace();
+    await createCustomer(tenant);
+    const subscription = await readJson<{ id: string }>(await call(owner, '/api/billing/subscription', { method: 'POST', tenant }));
+    expect((await call(owner, `/api/namespaces/${tenant}`, { method: 'DELETE', tenant })).status).toBe(200);
+    const job = await api.app
+      .get(QueueProducer)
+      .queueFor(QueueName.Billing)
+      .getJob(billingReportJobId(`namespace_delete:${tenant}:${subscription.id}`));
+    expect(job?.data).toMatchObject({ tenantId: tenant, action: 'namespace_delete', subscriptionId: subscription.id });
+  });
+
   describe('the webhook', () => {
     let tenant: string;
     let customerId: string;
@@ -304,6 +316,23 @@ describe('billing, against stripe-mock', () => {
     expect(chosen.status).toBe(200);
     expect(await readJson(chosen)).toEqual({ can_accept: false, can_connect: true });
     expect(await context.models.devices.findOne({ uid: devices[0].uid }).lean()).toMatchObject({ status: 'pending' });
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(true);
+  });
+
+  it('lets people connect again once deleting devices brings the namespace within its limit', async () => {
+    const tenant = await freeNamespace();
+    const customerId = await createCustomer(tenant);
+    const devices = [];
+    for (let index = 0; index < 5; index += 1) {
+      devices.push(await persist.device(context.connection, { tenant_id: tenant, status: 'accepted' }));
+    }
+    const cancelled = signedEvent({ id: eventId(), type: 'customer.subscription.deleted', created: now(), object: subscriptionObject(customerId, 'sub_deletions', 'canceled') });
+    expect(await readJson(await deliver(cancelled))).toEqual({ received: true, outcome: 'applied' });
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(false);
+
+    expect((await call(owner, `/api/devices/${devices[0].uid}`, { method: 'DELETE', tenant })).status).toBe(200);
+    expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(false);
+    expect((await call(owner, `/api/devices/${devices[1].uid}`, { method: 'DELETE', tenant })).status).toBe(200);
     expect((await namespaceDocument(tenant)).billing?.can_connect).toBe(true);
   });
 
