@@ -120,13 +120,20 @@ function buildSingleExecutable() {
   const seaDir = join(root, 'dist', 'fleetgate-agent-sea');
   rmSync(seaDir, { recursive: true, force: true });
   mkdirSync(seaDir, { recursive: true });
-  const esbuild = requireFromRoot.resolve('esbuild/bin/esbuild');
   const bundle = join(seaDir, 'fleetgate-agent.cjs');
-  execFileSync(process.execPath, [
-    esbuild, join(out, entry), '--bundle', '--platform=node', '--format=cjs', '--target=node18', `--outfile=${bundle}`,
-    '--external:node-pty', '--external:cpu-features', '--external:bufferutil', '--external:utf-8-validate', '--external:*.node',
-    '--log-level=warning',
-  ], { stdio: 'inherit' });
+  requireFromRoot('esbuild').buildSync({
+    entryPoints: [join(out, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    outfile: bundle,
+    external: ['node-pty', 'cpu-features', 'bufferutil', 'utf-8-validate', '*.node'],
+    logLevel: 'warning',
+    // The embedded script's own require loads only built-in modules (and warns at each other try): resolve the
+    // external ones from the executable's folder instead, where the installer may put node_modules/node-pty.
+    banner: { js: 'var require = require("node:module").createRequire(process.execPath);' },
+  });
   const config = join(seaDir, 'sea-config.json');
   const blob = join(seaDir, 'sea-prep.blob');
   writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }));
