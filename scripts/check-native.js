@@ -42,12 +42,15 @@ function checkNodeGypBuild(name) {
   }
 }
 
+// `--agent`: only what the agent loads (ssh2, node-pty, bufferutil). The agent never uses re2, so a device that runs
+// only the agent (apps/agent/packaging has its own, non-fatal check) must not need a compiler for it.
+const agentOnly = process.argv.includes('--agent');
 const problems = [
   check('ssh2', 'lib/protocol/crypto/build/Release/sshcrypto.node'),
   // The agent's shells run on real pseudo-terminals through node-pty's binding.
   check('node-pty', 'build/Release/pty.node'),
   // User-supplied patterns (key usernames and hostnames, firewall rules) run on RE2: linear time, no ReDoS.
-  check('re2', 'build/Release/re2.node'),
+  agentOnly ? null : check('re2', 'build/Release/re2.node'),
   // ws masks and unmasks every tunnel frame (gateway and agent) through bufferutil's binding when it loads.
   checkNodeGypBuild('bufferutil'),
 ].filter(Boolean);
@@ -57,4 +60,4 @@ if (problems.length > 0) {
   console.error('Install python3, make and g++ (bash scripts/services.sh deps), then run `npm rebuild ssh2 node-pty re2 bufferutil`.');
   process.exit(1);
 }
-console.log('Native module check passed: ssh2 crypto, node-pty, re2 and bufferutil bindings loaded.');
+console.log(`Native module check passed: ssh2 crypto, node-pty, ${agentOnly ? '' : 're2 '}and bufferutil bindings loaded.`);

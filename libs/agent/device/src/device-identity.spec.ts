@@ -1,4 +1,4 @@
-import { deviceNameOf, parseOsRelease, primaryMacAddress } from './device-identity';
+import { detectDeviceIdentity, deviceNameOf, parseOsRelease, primaryMacAddress, shellHubArch } from './device-identity';
 
 const address = (mac: string, internal = false) => ({
   address: '10.0.0.2',
@@ -34,5 +34,29 @@ describe('deviceNameOf', () => {
     expect(deviceNameOf('pi.local')).toBe('pi');
     expect(deviceNameOf('kitchen pi')).toBe('kitchen-pi');
     expect(deviceNameOf('')).toBe('device');
+  });
+});
+
+describe('shellHubArch: info.arch as ShellHub names it', () => {
+  it('uses Go’s names where Node’s differ', () => {
+    expect(shellHubArch('x64', {})).toBe('amd64');
+    expect(shellHubArch('arm64', {})).toBe('arm64');
+    expect(shellHubArch('ia32', {})).toBe('i386');
+    expect(shellHubArch('mipsel', {})).toBe('mipsle');
+    expect(shellHubArch('riscv64', {})).toBe('riscv64');
+  });
+
+  it('names the ARM revision of a 32-bit build', () => {
+    expect(shellHubArch('arm', { arm_version: '7', arm_float_abi: 'hard' })).toBe('armv7');
+    expect(shellHubArch('arm', { arm_version: '6', arm_float_abi: 'hard' })).toBe('armv6');
+    expect(shellHubArch('arm', { arm_version: 8 })).toBe('armv7');
+    expect(shellHubArch('arm', { arm_float_abi: 'hard' })).toBe('armhf');
+    expect(shellHubArch('arm', {})).toBe('arm');
+  });
+
+  it('is what the agent registers with', async () => {
+    const identity = await detectDeviceIdentity('0.0.0-test');
+    expect(identity.info.arch).toBe(shellHubArch());
+    expect(identity.info.arch).not.toBe('x64');
   });
 });

@@ -22,6 +22,50 @@ export function primaryMacAddress(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]
   return addresses?.find((address) => !address.internal)?.mac ?? '';
 }
 
+/** What Node's build says about a 32-bit ARM target (`process.config.variables`), where it says anything. */
+export interface ArmBuild {
+  arm_version?: string | number;
+  arm_float_abi?: string;
+}
+
+/**
+ * The architecture as ShellHub's agents and clients name it in `info.arch` (Go's names, with the ARM revision):
+ * Node says `x64`, ShellHub `amd64`. On 32-bit ARM the revision comes from Node's own build: Raspberry Pi OS's
+ * armhf Node is built for ARMv7 (`armv7`), a Pi Zero's ARMv6 (`armv6`); a hard-float build that does not say which
+ * is `armhf`.
+ */
+export function shellHubArch(nodeArch: string = arch(), armBuild: ArmBuild = nodeBuildVariables()): string {
+  switch (nodeArch) {
+    case 'x64':
+      return 'amd64';
+    case 'ia32':
+      return 'i386';
+    case 'arm64':
+      return 'arm64';
+    case 'mipsel':
+      return 'mipsle';
+    case 'arm': {
+      const version = Number(armBuild.arm_version);
+      if (version === 6 || version === 7) return `armv${version}`;
+      if (version === 8) return 'armv7';
+      return armBuild.arm_float_abi === 'hard' ? 'armhf' : 'arm';
+    }
+    default:
+      return nodeArch;
+  }
+}
+
+function nodeBuildVariables(): ArmBuild {
+  // @types/node lists only some of the build's variables; the ARM ones are there on ARM builds.
+  const variables: Record<string, unknown> = { ...process.config?.variables };
+  const version = variables['arm_version'];
+  const floatAbi = variables['arm_float_abi'];
+  return {
+    arm_version: typeof version === 'string' || typeof version === 'number' ? version : undefined,
+    arm_float_abi: typeof floatAbi === 'string' ? floatAbi : undefined,
+  };
+}
+
 /** The registration name rule is ^[a-zA-Z0-9_-]{1,64}$: `pi.local` registers as `pi`. */
 export function deviceNameOf(systemHostname: string): string {
   const label = systemHostname.split('.')[0].replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
@@ -55,7 +99,7 @@ export async function detectDeviceIdentity(
       id: osRelease['ID'] ?? '',
       pretty_name: osRelease['PRETTY_NAME'] ?? '',
       version: agentVersion,
-      arch: arch(),
+      arch: shellHubArch(),
       platform: 'native',
     },
   };

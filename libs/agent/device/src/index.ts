@@ -3,6 +3,8 @@ export {
   detectDeviceIdentity,
   parseOsRelease,
   primaryMacAddress,
+  shellHubArch,
+  type ArmBuild,
   type DeviceIdentity,
   type DeviceInfo,
 } from './device-identity';

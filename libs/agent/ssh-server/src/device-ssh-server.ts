@@ -13,12 +13,15 @@ import {
   type SessionState,
 } from './gateway-session-server';
 import { findLocalAccount, type LocalAccount, shadowHashOf } from './local-accounts';
+import { type PtySupport, ptySupport } from './native-pty';
 import { ProcessLauncher } from './process-launcher';
 import { sessionEnvironment } from './session-environment';
 import { verifyShadowPassword } from './shadow-password';
 
 export interface DeviceSshServerOptions extends GatewaySessionServerOptions {
   sftpServerPath?: string;
+  /** Whether sessions can have a terminal; node-pty by default, loaded at the first terminal request. */
+  ptySupport?: () => PtySupport;
 }
 
 const SFTP_SERVER_CANDIDATES = [
@@ -46,6 +49,11 @@ export class DeviceSshServer extends GatewaySessionServer<LocalAccount> {
       if (!(await verifyShadowPassword(password ?? '', hash))) return null;
     }
     return account;
+  }
+
+  protected override terminalRefusal(): string | null {
+    const support = (this.deviceOptions.ptySupport ?? ptySupport)();
+    return support.available ? null : support.reason;
   }
 
   protected override supports(request: ProgramRequest): boolean {
@@ -89,10 +97,12 @@ export class DeviceSshServer extends GatewaySessionServer<LocalAccount> {
 
   private runOnPty(
     channel: ServerChannel,
-    request: Parameters<ProcessLauncher['spawnPty']>[0],
+    request: Parameters<ProcessLauncher['spawnPipes']>[0],
     terminal: { term: string; size: PtySize },
   ): RunningProgram {
-    const child = this.launcher.spawnPty(request, terminal.term, terminal.size);
+    const support = (this.deviceOptions.ptySupport ?? ptySupport)();
+    if (!support.available) throw new Error(support.reason);
+    const child = this.launcher.spawnPty(support.pty, request, terminal.term, terminal.size);
     child.onData((data) => {
       // Backpressure: stop reading the terminal while the channel's window is full.
       if (!channel.write(data)) {

@@ -98,6 +98,15 @@ export abstract class GatewaySessionServer<Login> {
     return request.kind !== 'subsystem';
   }
 
+  /**
+   * Why this server cannot give a session a terminal, or null when it can. A refused terminal request is answered
+   * with a failure (OpenSSH then runs the program without a terminal) and the reason is written to the session's
+   * standard error when its program starts.
+   */
+  protected terminalRefusal(): string | null {
+    return null;
+  }
+
   /** Other channels an authenticated connection may open (port forwarding on hosts). None by default. */
   protected serveOtherChannels(_client: Connection): void {
     // A server that serves only sessions needs nothing here.
@@ -145,8 +154,14 @@ export abstract class GatewaySessionServer<Login> {
   private handleSession(session: Session, login: Login): void {
     const state: SessionState<Login> = { login, variables: {}, terminal: null };
     let running: RunningProgram = {};
+    let refusedTerminal: string | null = null;
 
-    session.on('pty', (accept, _reject, info) => {
+    session.on('pty', (accept, reject, info) => {
+      refusedTerminal = this.terminalRefusal();
+      if (refusedTerminal !== null) {
+        this.options.logger.warn({ event: 'pty-refused', reason: refusedTerminal }, 'terminal request refused');
+        return reject?.();
+      }
       state.terminal = { term: info.term || 'xterm', size: { cols: info.cols || 80, rows: info.rows || 24 } };
       accept?.();
     });
@@ -168,6 +183,7 @@ export abstract class GatewaySessionServer<Login> {
     const run = (channel: ServerChannel, request: ProgramRequest) => {
       // A subsystem (sftp) speaks a binary protocol: never through a terminal.
       if (request.kind === 'subsystem') state.terminal = null;
+      else if (refusedTerminal !== null) channel.stderr.write(`fleetgate-agent: ${refusedTerminal}\r\n`);
       Promise.resolve()
         .then(() => this.start(channel, request, state))
         .then((program) => (running = program))

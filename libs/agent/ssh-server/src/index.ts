@@ -13,3 +13,4 @@ export {
   type RunningProgram,
   type SessionState,
 } from './gateway-session-server';
+export { loadPtySupport, ptySupport, type PtyModule, type PtySupport } from './native-pty';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import * as pty from 'node-pty';
+import type { IPty } from 'node-pty';
+import type { PtyModule } from './native-pty';
 import type { PtySize } from './gateway-session-server';
 import type { LocalAccount } from './local-accounts';
 
@@ -10,7 +11,6 @@ export interface LaunchRequest {
   command: string[];
   env: Record<string, string>;
 }
-
 
 /**
  * Runs programs as the target local user: uid, gid and supplementary groups. When the agent runs as root,
@@ -38,7 +38,7 @@ export class ProcessLauncher {
     return spawn(program, args, { cwd: request.account.home, env: request.env, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
-  spawnPty(request: LaunchRequest, term: string, size: PtySize): pty.IPty {
+  spawnPty(pty: PtyModule, request: LaunchRequest, term: string, size: PtySize): IPty {
     const [program, ...args] = this.argv(request);
     return pty.spawn(program, args, {
       name: term,

@@ -130,10 +130,22 @@ function relaySession(
   };
 
   // A shell's detail is its terminal type, for the session record.
-  session.on('shell', (accept) => open(accept(), 'shell', terminal?.term, (done) => device.shell(window(), { env }, done)));
+  session.on('shell', (accept) => {
+    const person = accept();
+    open(person, 'shell', terminal?.term, (done) =>
+      device.shell(window(), { env }, withoutTerminalIfRefused(person, done, (retry) => device.shell(false, { env }, retry))),
+    );
+  });
   session.on('exec', (accept, _reject, info) => {
+    const person = accept();
     const pty = window();
-    open(accept(), 'exec', info.command, (done) => device.exec(info.command, { env, ...(pty ? { pty } : {}) }, done));
+    open(person, 'exec', info.command, (done) =>
+      device.exec(
+        info.command,
+        { env, ...(pty ? { pty } : {}) },
+        withoutTerminalIfRefused(person, done, (retry) => device.exec(info.command, { env }, retry)),
+      ),
+    );
   });
   session.on('subsystem', (accept, _reject, info) =>
     open(accept() as ServerChannel, 'subsystem', info.name, (done) => device.subsys(info.name, done)),
@@ -159,6 +171,33 @@ function recordingTap(record: (data: Buffer) => Promise<void> | void): Transform
       else done();
     },
   });
+}
+
+/** ssh2's client error when the device answered a terminal request with a failure. */
+const TERMINAL_REFUSED = 'Unable to request a pseudo-terminal';
+
+/**
+ * A device may have no terminal to give (an agent whose node-pty binding did not load: an ARM board where it was
+ * never compiled). The gateway already accepted the person's terminal request, so it does what sshd does when it
+ * cannot allocate one: it says so and runs the program without a terminal.
+ */
+function withoutTerminalIfRefused(
+  person: ServerChannel,
+  done: (error: Error | undefined, channel: ClientChannel) => void,
+  retryWithoutTerminal: (done: (error: Error | undefined, channel: ClientChannel) => void) => void,
+): (error: Error | undefined, channel: ClientChannel) => void {
+  return (error, channel) => {
+    if (error?.message !== TERMINAL_REFUSED) return done(error, channel);
+    person.stderr.write(
+      'Fleetgate: the device has no terminal to give (its agent could not load node-pty; running ' +
+        '`fleetgate-agent-build-pty` on the device fixes that), so this session runs without one.\r\n',
+    );
+    try {
+      retryWithoutTerminal(done);
+    } catch (retryError) {
+      done(retryError instanceof Error ? retryError : new Error(String(retryError)), undefined as never);
+    }
+  };
 }
 
 /** Pipes two channels together and carries the exit status and the close across. */
