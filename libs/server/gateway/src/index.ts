@@ -31,3 +31,16 @@ export {
   type PasswordAttemptTicket,
   type PublicKeyDirectory,
 } from './gateway-session';
+export { loopbackConnection } from './web-terminal/loopback-connection';
+export { refusalFromBanner, type TerminalRefusal } from './web-terminal/refusal';
+export { TerminalTargets } from './web-terminal/terminal-targets';
+export {
+  DEFAULT_WEB_TERMINAL_TIMINGS,
+  WebTerminalEndpoint,
+  type TerminalTicketRedeemer,
+} from './web-terminal/web-terminal-endpoint';
+export {
+  type GatewayEntrance,
+  type TerminalTargetDirectory,
+  type WebTerminalTimings,
+} from './web-terminal/web-terminal-session';

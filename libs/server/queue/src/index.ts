@@ -11,3 +11,4 @@ export {
   type DeviceAdmissionState,
   type TunnelRevocation,
 } from './device-admission.repository';
+export { TerminalTicketRepository, type TerminalTicket } from './terminal-ticket.repository';
