@@ -194,6 +194,13 @@ describe('the role matrix, route by route', () => {
         call: async (ns) => ({ method: 'PATCH', path: `/api/devices/${(await device(ns)).uid}/accept` }),
       },
     ],
+    [
+      'POST /api/devices/{uid}/terminal',
+      {
+        minimum: 'observer',
+        call: async (ns) => ({ method: 'POST', path: `/api/devices/${(await device(ns)).uid}/terminal` }),
+      },
+    ],
     ['GET /api/stats', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/stats' }) }],
     ...deviceRoutes('containers'),
     ['GET /api/tags', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/tags' }) }],

@@ -19,3 +19,4 @@ export {
   type DeviceStatusAction,
 } from './devices.service';
 export { toDeviceView, type DeviceView } from './device.view';
+export { TerminalTicketsService, type TerminalTicketView } from './terminal-tickets.service';
