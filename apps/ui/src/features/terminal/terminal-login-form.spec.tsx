@@ -5,9 +5,9 @@ import { TerminalLoginForm } from './terminal-login-form';
 // jsdom has neither matchMedia (Mantine's colour scheme) nor ResizeObserver (SegmentedControl's indicator).
 beforeAll(() => {
   globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
+    observe = () => undefined;
+    unobserve = () => undefined;
+    disconnect = () => undefined;
   };
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
