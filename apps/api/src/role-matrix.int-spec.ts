@@ -198,6 +198,13 @@ describe('the role matrix, route by route', () => {
         call: async (ns) => ({ method: 'PATCH', path: `/api/devices/${(await device(ns)).uid}/accept` }),
       },
     ],
+    [
+      'POST /api/devices/{uid}/terminal',
+      {
+        minimum: 'observer',
+        call: async (ns) => ({ method: 'POST', path: `/api/devices/${(await device(ns)).uid}/terminal` }),
+      },
+    ],
     ['GET /api/stats', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/stats' }) }],
     ['GET /api/sessions', { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/sessions' }) }],
     [

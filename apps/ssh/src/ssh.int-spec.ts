@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'ssh2';
+import { WebSocket } from 'ws';
 import { loadSshConfig } from '@fleetgate/config';
-import { createTestContext, serverEnvironment, type TestContext } from '@fleetgate/testing';
+import { TerminalTicketRepository } from '@fleetgate/queue';
+import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
 import { createSshApplication } from './bootstrap';
 import { GatewayHealthService } from './server/gateway-health.service';
 import { SshServerService } from './server/ssh-server.service';
@@ -52,6 +55,40 @@ describe('ssh gateway application (in process, real sockets)', () => {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ tunnels: 0, sessions: 0, pickupsWaiting: 0, streamsOpen: 0 });
+  });
+
+  it('serves the web terminal on its HTTP side, through its own SSH server', async () => {
+    const port = app.get(GatewayHealthService).port;
+    const refused = await new Promise<number | undefined>((resolve, reject) => {
+      const attempt = new WebSocket(`ws://127.0.0.1:${port}/ws/terminal?ticket=nope`);
+      attempt.on('unexpected-response', (request, response) => {
+        resolve(response.statusCode);
+        request.destroy();
+      });
+      attempt.on('open', () => reject(new Error('upgraded without a ticket')));
+      attempt.on('error', () => undefined);
+    });
+    expect(refused).toBe(401);
+
+    const tenantId = randomUUID();
+    const namespace = await persist.namespace(context.connection, { tenant_id: tenantId });
+    const device = await persist.device(context.connection, { tenant_id: tenantId, name: 'no-tunnel', status: 'accepted' });
+    const ticket = await app
+      .get(TerminalTicketRepository)
+      .issue({ tenantId, deviceUid: device.uid, userId: 'someone', clientAddress: '192.0.2.7' }, 30);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/terminal?ticket=${ticket}`);
+    const texts: string[] = [];
+    socket.on('message', (data, isBinary) => isBinary || texts.push(String(data)));
+    socket.on('open', () =>
+      socket.send(JSON.stringify({ type: 'start', username: 'pi', cols: 80, rows: 24, credential: { method: 'password', password: 'x' } })),
+    );
+    const code = await new Promise<number>((resolve) => socket.on('close', resolve));
+    expect({ code, messages: texts.map((text) => JSON.parse(text)) }).toEqual({
+      code: 4503,
+      messages: [{ type: 'error', code: 'device-offline', message: `Device ${namespace.name}.no-tunnel is offline.` }],
+    });
+    await context.models.devices.deleteMany({ tenant_id: tenantId });
+    await context.models.namespaces.deleteMany({ tenant_id: tenantId });
   });
 
   it('speaks SSH and keeps its host key across restarts', async () => {

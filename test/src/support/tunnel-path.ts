@@ -23,10 +23,12 @@ import {
 import { FirewallService } from '@fleetgate/firewall';
 import {
   AccessDecisionService,
+  type GatewayEntrance,
   GatewayGauges,
   type GatewayContext,
   GatewaySession,
   loadOrCreateHostKey,
+  loopbackConnection,
   PresenceBatcher,
   type PublicKeyDirectory,
   SessionTracker,
@@ -63,7 +65,7 @@ export interface PathSettings {
  * through `repositories`. Redis keys live under a prefix of this path's own, so that a lockout never outlives its
  * test; `stop()` deletes the tenant's documents. People connect with OpenSSH or ssh2 to `sshPort`.
  */
-export class TunnelPath {
+export class TunnelPath implements GatewayEntrance {
   readonly tenantId = randomUUID();
   readonly scope: TenantScope = tenantScope(this.tenantId);
   /** The namespace and the device as stored by `start()`. */
@@ -248,6 +250,14 @@ export class TunnelPath {
     });
     this.agentRun = this.agent.run();
     await withTimeout(up, 10_000, 'the agent tunnel');
+  }
+
+  /** A connection to the gateway's SSH server from inside the process, as apps/ssh's web terminal makes one. */
+  connect(clientAddress: string): Duplex {
+    if (!this.sshServer) throw new Error('the path is not started');
+    const { person, gateway } = loopbackConnection(clientAddress);
+    this.sshServer.injectSocket(gateway as never);
+    return person;
   }
 
   /** Streams the agent holds that the gateway has not closed. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { SshConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
 import { DatabaseHealthIndicator } from '@fleetgate/data-access';
-import { GatewayGauges, PresenceBatcher, TunnelEndpoint, TunnelRegistry } from '@fleetgate/gateway';
+import { GatewayGauges, PresenceBatcher, TunnelEndpoint, TunnelRegistry, WebTerminalEndpoint } from '@fleetgate/gateway';
 import { checkHealth, type HealthServer, startHealthServer } from '@fleetgate/observability';
 import { RedisHealthIndicator } from '@fleetgate/queue';
 import { SSH_CONFIG } from '../ssh.constants';
@@ -10,8 +10,8 @@ import { SshServerService } from './ssh-server.service';
 
 /**
  * The gateway's HTTP side: `GET /healthz` (SSH listener, database, Redis), `GET /metrics` (tunnels, people's
- * sessions, pickups and streams held, as JSON) and the agents' tunnel WebSockets,
- * on one listener (docs/adr/0002-reverse-tunnel.md).
+ * sessions, pickups and streams held, as JSON), the agents' tunnel WebSockets (docs/adr/0002-reverse-tunnel.md)
+ * and the browsers' web terminal WebSockets (docs/web-terminal.md), on one listener.
  */
 @Injectable()
 export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown {
@@ -26,6 +26,7 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
     private readonly presence: PresenceBatcher,
     private readonly gauges: GatewayGauges,
     private readonly registry: TunnelRegistry,
+    private readonly webTerminal: WebTerminalEndpoint,
   ) {}
 
   get port(): number {
@@ -43,13 +44,17 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
       this.config.http.host,
       this.config.http.port,
       () => checkHealth('ssh', FLEETGATE_VERSION, [listener, this.database, this.redis]),
-      (request, socket, head) => this.tunnels.handleUpgrade(request, socket, head),
+      (request, socket, head) =>
+        this.webTerminal.handles(request)
+          ? this.webTerminal.handleUpgrade(request, socket, head)
+          : this.tunnels.handleUpgrade(request, socket, head),
       () => ({ tunnels: this.registry.size, ...this.gauges.snapshot() }),
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.tunnels.stop();
+    this.webTerminal.stop();
     await this.server?.close();
     await this.presence.stop();
   }

@@ -1,14 +1,17 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Server, type Connection } from 'ssh2';
 import type { PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
 import { FirewallService } from '@fleetgate/firewall';
 import {
   AccessDecisionService,
+  type GatewayEntrance,
   GatewayGauges,
   GatewaySession,
   loadOrCreateHostKey,
+  loopbackConnection,
   type PublicKeyDirectory,
   SessionTracker,
   TargetResolver,
@@ -22,7 +25,7 @@ import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS,
 
 /** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
 @Injectable()
-export class SshServerService implements OnModuleInit, BeforeApplicationShutdown {
+export class SshServerService implements OnModuleInit, BeforeApplicationShutdown, GatewayEntrance {
   private readonly logger = new Logger(SshServerService.name);
   private server?: Server;
   private readonly connections = new Set<Connection>();
@@ -79,6 +82,17 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
       await this.recorders.drain(this.config.shutdownTimeoutMs / 2);
     }
     await this.sessions.stop();
+  }
+
+  /**
+   * A connection to this SSH server from inside the process, as a person at `clientAddress` (the web terminal's):
+   * it runs the same `GatewaySession` as a TCP connection does.
+   */
+  connect(clientAddress: string): Duplex {
+    if (!this.server) throw new Error('the SSH server is not running');
+    const { person, gateway } = loopbackConnection(clientAddress);
+    this.server.injectSocket(gateway as never);
+    return person;
   }
 
   private accept(connection: Connection, clientAddress: string): void {

@@ -18,15 +18,18 @@ import {
   TunnelAdmission,
   TunnelEndpoint,
   TunnelRegistry,
+  TerminalTargets,
+  WebTerminalEndpoint,
 } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
-import { DeviceAdmissionRepository, QueueProducer, REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { DeviceAdmissionRepository, QueueProducer, REDIS_CONNECTION, REDIS_KEY_PREFIX, TerminalTicketRepository } from '@fleetgate/queue';
 import { GatewayRecorderFactory, queueChunkSink } from '@fleetgate/recordings';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
+import { SshServerService } from './ssh-server.service';
 
 type PresenceRedis = ConstructorParameters<typeof DevicePresenceStore>[0];
 
-/** Wiring of the gateway's libs: keys, the tunnel registry, presence batching and the agents' endpoint. */
+/** Wiring of the gateway's libs: keys, the tunnel registry, presence batching, the agents' endpoint and the web terminal. */
 export const tunnelProviders: Provider[] = [
   {
     provide: GATEWAY_LOGGER,
@@ -112,5 +115,17 @@ export const tunnelProviders: Provider[] = [
       logger: Logger,
     ) =>
       new TunnelEndpoint(registry, presence, admission, admissionStates, keys, config.tunnel, logger),
+  },
+  TerminalTicketRepository,
+  {
+    provide: WebTerminalEndpoint,
+    inject: [TerminalTicketRepository, NamespacesRepository, DevicesRepository, SshServerService, GATEWAY_LOGGER],
+    useFactory: (
+      tickets: TerminalTicketRepository,
+      namespaces: NamespacesRepository,
+      devices: DevicesRepository,
+      sshServer: SshServerService,
+      logger: Logger,
+    ) => new WebTerminalEndpoint(tickets, { targets: new TerminalTargets(namespaces, devices), gateway: sshServer, logger }),
   },
 ];

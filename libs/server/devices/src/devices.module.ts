@@ -1,15 +1,18 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DevicePresenceStore } from '@fleetgate/data-access';
-import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from '@fleetgate/queue';
+import { REDIS_CONNECTION, REDIS_KEY_PREFIX, TerminalTicketRepository } from '@fleetgate/queue';
 import { DeviceRegistrationService } from './device-registration.service';
 import { DevicesService } from './devices.service';
 import { DEVICES_OPTIONS, type DevicesOptions } from './devices.options';
 import { RegistrationReplayRepository } from './registration-replay.repository';
+import { TerminalTicketsService } from './terminal-tickets.service';
 
 const providers: Provider[] = [
   DeviceRegistrationService,
   DevicesService,
   RegistrationReplayRepository,
+  TerminalTicketRepository,
+  TerminalTicketsService,
   {
     provide: DevicePresenceStore,
     inject: [REDIS_CONNECTION, REDIS_KEY_PREFIX],
@@ -20,7 +23,7 @@ const providers: Provider[] = [
 
 /**
  * Device registration and management. Needs `DataAccessModule`, `QueueModule` (Redis: presence and registration
- * replays) and `PlatformKeysModule` in the application.
+ * replays, web terminal tickets) and `PlatformKeysModule` in the application.
  */
 @Module({})
 export class DevicesModule {
@@ -32,7 +35,7 @@ export class DevicesModule {
         { provide: DEVICES_OPTIONS, useValue: { billing: { enabled: options.billing.enabled } } },
         ...providers,
       ],
-      exports: [DeviceRegistrationService, DevicesService],
+      exports: [DeviceRegistrationService, DevicesService, TerminalTicketsService],
     };
   }
 }

@@ -20,3 +20,4 @@ export {
   type DeviceStatusAction,
 } from './devices.service';
 export { toDeviceView, type DeviceView } from './device.view';
+export { TerminalTicketsService, type TerminalTicketView } from './terminal-tickets.service';

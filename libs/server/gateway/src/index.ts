@@ -44,3 +44,16 @@ export type {
   SessionRecorderFactory,
   SessionRecordingRequest,
 } from './session-recorder';
+export { loopbackConnection } from './web-terminal/loopback-connection';
+export { refusalFromBanner, type TerminalRefusal } from './web-terminal/refusal';
+export { TerminalTargets } from './web-terminal/terminal-targets';
+export {
+  DEFAULT_WEB_TERMINAL_TIMINGS,
+  WebTerminalEndpoint,
+  type TerminalTicketRedeemer,
+} from './web-terminal/web-terminal-endpoint';
+export {
+  type GatewayEntrance,
+  type TerminalTargetDirectory,
+  type WebTerminalTimings,
+} from './web-terminal/web-terminal-session';

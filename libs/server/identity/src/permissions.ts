@@ -2,6 +2,7 @@ import type { MemberRole } from '@fleetgate/data-access';
 
 /** What a route needs a member's role to allow (ShellHub v0.17.1 `pkg/api/authorizer`). */
 export enum Permission {
+  DeviceConnect = 'device:connect',
   DeviceAccept = 'device:accept',
   PublicKeyCreate = 'public_key:create',
   NamespaceUpdate = 'namespace:update',
@@ -53,6 +54,9 @@ interface PermissionRule {
 
 /** The one role matrix: who may do what, and whether an API key may do it at all. */
 const rules: Record<Permission, PermissionRule> = {
+  // Every member may open the web terminal, as in v0.17.1; the device still checks the login. A ticket is for a
+  // person in a browser, so an API key may not get one.
+  [Permission.DeviceConnect]: { minimumRole: 'observer', apiKey: 'blocked' },
   [Permission.DeviceAccept]: { minimumRole: 'operator', apiKey: 'blocked' },
   [Permission.PublicKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.NamespaceUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },

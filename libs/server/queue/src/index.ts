@@ -12,3 +12,4 @@ export {
   type TunnelRevocation,
 } from './device-admission.repository';
 export { SessionCloseChannel, type SessionCloseRequest } from './session-close.channel';
+export { TerminalTicketRepository, type TerminalTicket } from './terminal-ticket.repository';

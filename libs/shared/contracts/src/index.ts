@@ -5,3 +5,5 @@ export * from './assert-unreachable';
 export * from './version';
 export * from './device-info';
 export * from './device-auth-signature';
+export * from './web-terminal-protocol';
+export * from './ssh-key-signer';

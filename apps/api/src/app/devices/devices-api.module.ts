@@ -3,6 +3,7 @@ import { DevicesModule, type DevicesOptions } from '@fleetgate/devices';
 import { DeviceAuthController } from './device-auth.controller';
 import { ContainersController, DevicesController } from './devices.controller';
 import { StatsController } from './stats.controller';
+import { TerminalController } from './terminal.controller';
 
 @Module({})
 export class DevicesApiModule {
@@ -10,7 +11,7 @@ export class DevicesApiModule {
     return {
       module: DevicesApiModule,
       imports: [DevicesModule.forRoot(options)],
-      controllers: [DeviceAuthController, DevicesController, ContainersController, StatsController],
+      controllers: [DeviceAuthController, DevicesController, ContainersController, StatsController, TerminalController],
     };
   }
 }
