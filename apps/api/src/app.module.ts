@@ -5,7 +5,9 @@ import { IdentityModule, LoginLockoutModule, PlatformKeysModule, UserSessionModu
 import { GeoIpModule } from '@fleetgate/geoip';
 import { LoggingModule } from '@fleetgate/observability';
 import { QueueModule } from '@fleetgate/queue';
+import { AdminApiModule } from './app/admin/admin-api.module';
 import { ApiKeysApiModule } from './app/api-keys/api-keys-api.module';
+import { AuditApiModule } from './app/audit/audit-api.module';
 import { AuthApiModule } from './app/auth/auth-api.module';
 import { DevicesApiModule } from './app/devices/devices-api.module';
 import { FirewallApiModule } from './app/firewall/firewall-api.module';
@@ -47,6 +49,8 @@ export class AppModule {
         AnnouncementsApiModule,
         ConnectorsApiModule.forRoot(config.connectors),
         UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
+        AuditApiModule,
+        AdminApiModule.forRoot(config.admin),
       ],
     };
   }

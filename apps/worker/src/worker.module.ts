@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { WorkerConfig } from '@fleetgate/config';
-import { DataAccessModule } from '@fleetgate/data-access';
+import { AuditEventsRepository, DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
+import { AuditLogService } from '@fleetgate/gateway';
 import { QueueModule } from '@fleetgate/queue';
+import { AuditProcessor } from './processors/audit.processor';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
 import { WorkerHealthService } from './worker-health.service';
@@ -21,7 +23,18 @@ export class WorkerModule {
         NamespaceCleanupModule,
         EmailModule.forRoot(config.smtp),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, WorkerHealthService, CleanupProcessor, EmailProcessor],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        WorkerHealthService,
+        CleanupProcessor,
+        EmailProcessor,
+        {
+          provide: AuditLogService,
+          inject: [AuditEventsRepository],
+          useFactory: (events: AuditEventsRepository) => new AuditLogService(events),
+        },
+        AuditProcessor,
+      ],
       exports: [WorkerHealthService],
     };
   }

@@ -4,6 +4,8 @@ import { modelDefinitions } from './models';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 import { AnnouncementsRepository } from './repositories/announcements.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
+import { AuditEventsRepository } from './repositories/audit-events.repository';
+import { GatewayHostKeysRepository } from './repositories/gateway-host-keys.repository';
 import { ConnectorsRepository } from './repositories/connectors.repository';
 import { DevicePresenceRepository } from './repositories/device-presence.repository';
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
@@ -23,10 +25,12 @@ export interface DataAccessOptions {
 const repositories = [
   AnnouncementsRepository,
   ApiKeysRepository,
+  AuditEventsRepository,
   ConnectorsRepository,
   DevicesRepository,
   DevicePresenceRepository,
   FirewallRulesRepository,
+  GatewayHostKeysRepository,
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,

@@ -48,3 +48,11 @@ export type { ConnectorTls, ConnectorStatus, ConnectorDocument } from './schemas
 export { ConnectorsRepository } from './repositories/connectors.repository';
 export { API_KEY_NEVER_EXPIRES, type ApiKeyDocument, apiKeyDigest } from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';
+export type { AuditEventDocument } from './schemas/audit-event.schema';
+export { AuditEventsRepository } from './repositories/audit-events.repository';
+export {
+  hostKeyAlgorithms,
+  type HostKeyAlgorithm,
+  type GatewayHostKeyDocument,
+} from './schemas/gateway-host-key.schema';
+export { GatewayHostKeysRepository } from './repositories/gateway-host-keys.repository';

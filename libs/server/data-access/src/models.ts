@@ -9,6 +9,12 @@ import { FIREWALL_RULE_MODEL, type FirewallRuleDocument, firewallRuleSchema } fr
 import { ANNOUNCEMENT_MODEL, type AnnouncementDocument, announcementSchema } from './schemas/announcement.schema';
 import { CONNECTOR_MODEL, type ConnectorDocument, connectorSchema } from './schemas/connector.schema';
 import { API_KEY_MODEL, type ApiKeyDocument, apiKeySchema } from './schemas/api-key.schema';
+import { AUDIT_EVENT_MODEL, type AuditEventDocument, auditEventSchema } from './schemas/audit-event.schema';
+import {
+  GATEWAY_HOST_KEY_MODEL,
+  type GatewayHostKeyDocument,
+  gatewayHostKeySchema,
+} from './schemas/gateway-host-key.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -21,6 +27,8 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: ANNOUNCEMENT_MODEL, schema: announcementSchema },
   { name: CONNECTOR_MODEL, schema: connectorSchema },
   { name: API_KEY_MODEL, schema: apiKeySchema },
+  { name: AUDIT_EVENT_MODEL, schema: auditEventSchema },
+  { name: GATEWAY_HOST_KEY_MODEL, schema: gatewayHostKeySchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -34,6 +42,8 @@ export interface RawModels {
   announcements: Model<AnnouncementDocument>;
   connectors: Model<ConnectorDocument>;
   apiKeys: Model<ApiKeyDocument>;
+  auditEvents: Model<AuditEventDocument>;
+  gatewayHostKeys: Model<GatewayHostKeyDocument>;
 }
 
 /**
@@ -55,5 +65,7 @@ export function registerModels(connection: Connection): RawModels {
     announcements: connection.model<AnnouncementDocument>(ANNOUNCEMENT_MODEL),
     connectors: connection.model<ConnectorDocument>(CONNECTOR_MODEL),
     apiKeys: connection.model<ApiKeyDocument>(API_KEY_MODEL),
+    auditEvents: connection.model<AuditEventDocument>(AUDIT_EVENT_MODEL),
+    gatewayHostKeys: connection.model<GatewayHostKeyDocument>(GATEWAY_HOST_KEY_MODEL),
   };
 }

@@ -24,6 +24,8 @@ export enum Permission {
   APIKeyCreate = 'api_key:create',
   APIKeyUpdate = 'api_key:update',
   APIKeyDelete = 'api_key:delete',
+  DeviceHostKeyAccept = 'device:host_key_accept',
+  AuditLogRead = 'audit_log:read',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -68,6 +70,10 @@ const rules: Record<Permission, PermissionRule> = {
   [Permission.APIKeyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyUpdate]: { minimumRole: 'administrator', apiKey: 'blocked' },
   [Permission.APIKeyDelete]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // Fleetgate's own: trusting a device's new host key decides whether the gateway may be talking to an impostor.
+  [Permission.DeviceHostKeyAccept]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // The gateway's audit log names people's client addresses and logins: administrators read it; keys may read.
+  [Permission.AuditLogRead]: { minimumRole: 'administrator', apiKey: 'allowed' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

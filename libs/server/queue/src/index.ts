@@ -11,3 +11,10 @@ export {
   type DeviceAdmissionState,
   type TunnelRevocation,
 } from './device-admission.repository';
+export {
+  GatewayFleetRepository,
+  type GatewayCommand,
+  type GatewayProcessReport,
+  type GatewayProcessStatus,
+  type LiveConnection,
+} from './gateway-fleet.repository';

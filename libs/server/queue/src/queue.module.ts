@@ -4,6 +4,7 @@ import { createRedisConnection } from './redis-connection';
 import { QueueProducer } from './queue-producer';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { DeviceAdmissionRepository } from './device-admission.repository';
+import { GatewayFleetRepository } from './gateway-fleet.repository';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
 export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
@@ -41,8 +42,16 @@ export class QueueModule implements OnApplicationShutdown {
           useFactory: (connection: Redis) => new RedisHealthIndicator(connection),
         },
         DeviceAdmissionRepository,
+        GatewayFleetRepository,
       ],
-      exports: [REDIS_CONNECTION, REDIS_KEY_PREFIX, QueueProducer, RedisHealthIndicator, DeviceAdmissionRepository],
+      exports: [
+        REDIS_CONNECTION,
+        REDIS_KEY_PREFIX,
+        QueueProducer,
+        RedisHealthIndicator,
+        DeviceAdmissionRepository,
+        GatewayFleetRepository,
+      ],
     };
   }
 

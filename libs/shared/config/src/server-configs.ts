@@ -3,6 +3,7 @@ import { loadConfig } from './config-loader';
 import type { Environment } from './environment';
 import {
   cidrList,
+  cidrListOr,
   databaseName,
   host,
   keyPrefix,
@@ -87,6 +88,12 @@ export const apiConfigSchema = z
      * otherwise let any tenant probe the platform's own network (server-side request forgery).
      */
     CONNECTOR_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
+    /**
+     * Client addresses that may use the instance administration routes (`/admin/api`, seed 000's
+     * AllowedAdminClients), besides being an instance administrator. The address is the one the API believes
+     * (TRUSTED_PROXIES). Loopback only unless set.
+     */
+    ADMIN_ALLOWED_CLIENTS: cidrListOr('127.0.0.1/32,::1/128'),
   })
   .transform((env) => ({
     ...commonSection(env),
@@ -102,6 +109,7 @@ export const apiConfigSchema = z
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
     sessions: { maxAgeSeconds: env.MAX_SESSION_HOURS * 3600 },
     connectors: { allowPrivateAddresses: env.CONNECTOR_ALLOW_PRIVATE_ADDRESSES === 'true' },
+    admin: { allowedClients: env.ADMIN_ALLOWED_CLIENTS },
   }));
 
 export const sshConfigSchema = z
@@ -135,6 +143,13 @@ export const sshConfigSchema = z
     SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
     /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+    /**
+     * How often each gateway process republishes its status and live connections to Redis (the admin API's live
+     * list); a process that stops publishing drops out after three rounds.
+     */
+    GATEWAY_STATUS_REFRESH_SECONDS: z.coerce.number().positive().max(300).default(5),
+    /** Longest an audit event waits in the gateway before its batch is written to the database. */
+    AUDIT_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -159,6 +174,8 @@ export const sshConfigSchema = z
     },
     access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    gatewayStatus: { refreshSeconds: env.GATEWAY_STATUS_REFRESH_SECONDS },
+    audit: { flushMs: env.AUDIT_FLUSH_MS, batchSize: 200, maxPending: 10_000 },
   }));
 
 export const workerConfigSchema = z
@@ -178,6 +195,10 @@ export const workerConfigSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Fleetgate <no-reply@fleetgate.local>'),
+    /** Days the gateway's audit events are kept (seed 001's retention); older ones are deleted by a periodic job. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** How often the worker deletes audit events past their retention. */
+    AUDIT_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   })
   .transform((env) => ({
     ...commonSection(env),
@@ -185,6 +206,7 @@ export const workerConfigSchema = z
     health: { host: env.WORKER_HEALTH_HOST, port: env.WORKER_HEALTH_PORT },
     concurrency: env.WORKER_CONCURRENCY,
     cleanup: { orphanSweepIntervalMs: env.ORPHAN_SWEEP_SECONDS * 1000 },
+    audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sweepIntervalMs: env.AUDIT_SWEEP_SECONDS * 1000 },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,
