@@ -157,7 +157,8 @@ describe('gateway administration against the real database and Redis', () => {
         expect(second).toMatchObject({ process: trackers[1].processId, user: 'root', device: 'device-uid', tenant_id: 'tenant' });
         expect((await service.status()).map((status) => status.connection_count)).toEqual([1, 1]);
 
-        await service.disconnect(second!.id, 'Bye.');
+        if (!second) throw new Error('the second process’s connection is not listed');
+        await service.disconnect(second.id, 'Bye.');
         for (let waited = 0; ended.length === 0 && waited < 5_000; waited += 50) await sleep(50);
         expect(ended).toEqual(['second:Bye.']);
         expect(recorded).toEqual(['disconnected:192.0.2.2']);

@@ -52,6 +52,8 @@ export class LiveConnectionTracker {
   disconnect(connectionId: string, reason: string): boolean {
     const connection = this.connections.get(connectionId);
     if (!connection) return false;
+    // Listed no more from now on, though its socket may take a moment to close.
+    this.connections.delete(connectionId);
     connection.disconnect(reason);
     return true;
   }
