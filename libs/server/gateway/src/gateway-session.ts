@@ -285,8 +285,11 @@ export class GatewaySession {
   disconnect(reason: string): void {
     if (this.gone) return;
     this.logger.info({ event: 'disconnected', reason }, 'connection ended by an administrator');
-    this.relayed?.interrupt(`Fleetgate: ${reason}`);
-    this.person.end();
+    if (!this.relayed) return void this.person.end();
+    this.relayed.interrupt(`Fleetgate: ${reason}`);
+    // Let the reason and the channels' ends reach the client first: OpenSSH may drop channel data that arrives in
+    // the same instant as the end of the connection.
+    setTimeout(() => this.person.end(), 200).unref();
   }
 
   /** The device's connection ended while the person was still here: tell them why their session stopped. */
