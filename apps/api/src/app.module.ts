@@ -11,7 +11,9 @@ import {
 import { GeoIpModule } from '@fleetgate/geoip';
 import { LoggingModule } from '@fleetgate/observability';
 import { QueueModule } from '@fleetgate/queue';
+import { AdminApiModule } from './app/admin/admin-api.module';
 import { ApiKeysApiModule } from './app/api-keys/api-keys-api.module';
+import { AuditApiModule } from './app/audit/audit-api.module';
 import { AuthApiModule } from './app/auth/auth-api.module';
 import { DevicesApiModule } from './app/devices/devices-api.module';
 import { FirewallApiModule } from './app/firewall/firewall-api.module';
@@ -68,6 +70,8 @@ export class AppModule {
         UsersApiModule.forRoot({ uiBaseUrl: config.members.invitationBaseUrl }),
         BillingApiModule.forRoot(config.billing),
         RecordingsApiModule,
+        AuditApiModule,
+        AdminApiModule.forRoot(config.admin),
       ],
     };
   }

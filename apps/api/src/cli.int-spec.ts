@@ -199,3 +199,39 @@ describe('cli.js setup-url', () => {
     }
   });
 });
+
+describe('cli.js admin', () => {
+  let context: TestContext;
+  const cli = join(workspaceRoot(), 'dist', 'apps', 'api', 'apps', 'api', 'src', 'cli.js');
+  const runCli = (...args: string[]) =>
+    run(process.execPath, [cli, ...args], { env: childEnvironment(serverEnvironment(context)), timeout: 30_000 });
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected the command to fail');
+      },
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  beforeAll(async () => {
+    context = await createTestContext(`${__filename}#admin`);
+  });
+  afterAll(() => context.close());
+
+  it('grants and revokes instance administration, and refuses unknown users and missing arguments', async () => {
+    await runCli('seed', '--username', 'erin', '--password', 'secret123', '--email', 'erin@example.test', '--namespace', 'erins');
+    const granted = await runCli('admin', '--username', 'Erin');
+    expect(JSON.parse(granted.stdout)).toEqual({ username: 'erin', admin: true });
+    expect(await context.models.users.countDocuments({ username: 'erin', admin: true })).toBe(1);
+
+    const revoked = await runCli('admin', '--username', 'erin', '--revoke');
+    expect(JSON.parse(revoked.stdout)).toEqual({ username: 'erin', admin: false });
+    expect(await context.models.users.countDocuments({ username: 'erin', admin: true })).toBe(0);
+
+    expect(await failure(runCli('admin', '--username', 'nobody-here'))).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/there is no user "nobody-here"/),
+    });
+    expect(await failure(runCli('admin'))).toMatchObject({ code: 64, stderr: expect.stringMatching(/Usage:/) });
+  }, 120_000);
+});

@@ -11,6 +11,7 @@ import { loadOrCreatePlatformKeys } from '@fleetgate/auth';
 import { type AccountSeedRequest, AccountSeedService } from '@fleetgate/identity';
 import { verifyRecordingBundle } from '@fleetgate/recordings';
 import { setupSign } from '@fleetgate/users';
+import { DataAccessModule, UsersRepository } from '@fleetgate/data-access';
 import { SeedModule } from './app/seed/seed.module';
 import { AnnounceModule } from './app/announcements/announce.module';
 import { AnnouncementsService } from './app/announcements/announcements.service';
@@ -36,6 +37,11 @@ const usage = [
   'Verifies a recording downloaded from GET /api/sessions/{uid}/recording offline: its hash chain and the',
   'platform signatures, against the public key given (else PLATFORM_KEY_DIR/platform.pub). Prints the report as',
   'one JSON line; exits 0 when the recording is intact, 1 when it is not (docs/recordings.md).',
+  '',
+  '       node cli.js admin --username U [--revoke]',
+  '',
+  'Makes the user an instance administrator (the /admin/api routes, from ADMIN_ALLOWED_CLIENTS only), or with',
+  '--revoke no longer one, and prints {"username", "admin"} as one JSON line. Namespace roles never grant it.',
 ].join('\n');
 
 const EXIT_USAGE = 64; // EX_USAGE from sysexits.h
@@ -106,6 +112,41 @@ async function announce(argv: string[]): Promise<void> {
   }
 }
 
+function parseAdminCommand(argv: string[]): { username: string; admin: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { username: { type: 'string' }, revoke: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'admin' || !values.username?.trim()) {
+    throw new Error('expected the admin command with --username (and optionally --revoke)');
+  }
+  return { username: values.username.trim(), admin: values.revoke !== true };
+}
+
+async function setInstanceAdmin(argv: string[]): Promise<void> {
+  let request: { username: string; admin: boolean };
+  try {
+    request = parseAdminCommand(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
+  const app = await NestFactory.createApplicationContext(DataAccessModule.forRoot(config.mongo), { logger: ['error', 'warn'] });
+  try {
+    const user = await app.get(UsersRepository).setAdminByUsername(request.username, request.admin);
+    if (!user) {
+      process.stderr.write(`admin failed: there is no user "${request.username}"\n`);
+      process.exitCode = 1;
+    } else {
+      process.stdout.write(`${JSON.stringify({ username: user.username, admin: user.admin === true })}\n`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
 async function printSetupUrl(): Promise<void> {
   const config = loadConfigOrExit(() => loadApiConfig(readProcessEnvironment()));
   const keys = await loadOrCreatePlatformKeys(config.platformKeyDirectory);
@@ -148,6 +189,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'verify') return verifyRecording(process.argv.slice(2));
   if (process.argv[2] === 'announce') return announce(process.argv.slice(2));
   if (process.argv[2] === 'setup-url') return printSetupUrl();
+  if (process.argv[2] === 'admin') return setInstanceAdmin(process.argv.slice(2));
   let request: AccountSeedRequest;
   try {
     request = parseSeedCommand(process.argv.slice(2));

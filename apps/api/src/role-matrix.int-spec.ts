@@ -540,6 +540,18 @@ describe('the role matrix, route by route', () => {
       `GET /api/sessions/{uid}/${view}`,
       { minimum: 'observer', call: async () => ({ method: 'GET', path: `/api/sessions/${randomBytes(32).toString('hex')}/${view}` }) },
     ]),
+    // Fleetgate's own routes (issue 12): the gateway's audit log, and accepting a device's changed host key.
+    [
+      'GET /api/audit-log',
+      { minimum: 'administrator', call: async () => ({ method: 'GET', path: '/api/audit-log' }) },
+    ],
+    [
+      'POST /api/devices/{uid}/host-key/accept',
+      {
+        minimum: 'administrator',
+        call: async (ns) => ({ method: 'POST', path: `/api/devices/${(await device(ns)).uid}/host-key/accept` }),
+      },
+    ],
   ];
 
   beforeAll(async () => {

@@ -6,8 +6,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'ssh2';
 import { WebSocket } from 'ws';
 import { loadSshConfig } from '@fleetgate/config';
-import { TerminalTicketRepository } from '@fleetgate/queue';
 import { createTestContext, persist, serverEnvironment, type TestContext } from '@fleetgate/testing';
+import { GatewayHostKeyService, LiveConnectionTracker } from '@fleetgate/gateway';
+import { GatewayFleetRepository, TerminalTicketRepository } from '@fleetgate/queue';
 import { createSshApplication } from './bootstrap';
 import { GatewayHealthService } from './server/gateway-health.service';
 import { SshServerService } from './server/ssh-server.service';
@@ -103,6 +104,36 @@ describe('ssh gateway application (in process, real sockets)', () => {
     expect(secondKey).toEqual(firstKey);
     expect(await readFile(keyPath, 'utf8')).toContain('OPENSSH PRIVATE KEY');
   });
+
+  it('shares host keys through the database: every process takes a rotation without a restart, and publishes its status', async () => {
+    const second = await start();
+    try {
+      const ports = [app.get(SshServerService).port, second.get(SshServerService).port];
+      const adopted = await hostKeyOf(ports[0]);
+      expect(await hostKeyOf(ports[1])).toBe(adopted);
+      // The key file of earlier versions became the first stored key, sealed.
+      const stored = await context.models.gatewayHostKeys.find({}).lean();
+      expect(stored.map((key) => [key.algorithm, key.public_key.split(' ')[1]])).toEqual([['ed25519', adopted]]);
+
+      const rotated = await app.get(GatewayHostKeyService).rotate('ed25519');
+      const newBlob = rotated.public_key.split(' ')[1];
+      for (const port of ports) {
+        const deadline = Date.now() + 10_000;
+        while ((await hostKeyOf(port)) !== newBlob && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await hostKeyOf(port)).toBe(newBlob);
+      }
+
+      const reports = await app.get(GatewayFleetRepository).reports();
+      const processIds = [app.get(LiveConnectionTracker).processId, second.get(LiveConnectionTracker).processId];
+      expect(reports.map((report) => report.status.id).sort()).toEqual([...processIds].sort());
+      expect(reports.every((report) => report.status.listening)).toBe(true);
+    } finally {
+      await second.close();
+    }
+    expect((await app.get(GatewayFleetRepository).reports()).map((report) => report.status.id)).toEqual([
+      app.get(LiveConnectionTracker).processId,
+    ]);
+  }, 60_000);
 });
 
 /** Connects with a real SSH client and returns the host key the server presented. */

@@ -2,11 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { SshConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
 import { QueueModule } from '@fleetgate/queue';
-import { GatewayGauges, TunnelRegistry } from '@fleetgate/gateway';
+import { GatewayGauges, GatewayHostKeyService, LiveConnectionTracker, TunnelRegistry } from '@fleetgate/gateway';
 import { LoginLockoutModule } from '@fleetgate/identity';
 import { FirewallModule } from '@fleetgate/firewall';
 import { GeoIpModule } from '@fleetgate/geoip';
 import { PublicKeysModule } from '@fleetgate/public-keys';
+import { GatewayAdminService } from './server/gateway-admin.service';
+import { gatewayAdminProviders } from './server/gateway-admin.providers';
 import { GatewayHealthService } from './server/gateway-health.service';
 import { SshServerService } from './server/ssh-server.service';
 import { NamespacePublicKeyDirectory } from './server/public-key-authorization';
@@ -30,11 +32,13 @@ export class SshModule {
       providers: [
         { provide: SSH_CONFIG, useValue: config },
         ...tunnelProviders,
+        ...gatewayAdminProviders,
         { provide: PUBLIC_KEY_DIRECTORY, useClass: NamespacePublicKeyDirectory },
         SshServerService,
         GatewayHealthService,
+        GatewayAdminService,
       ],
-      exports: [SshServerService, GatewayHealthService, TunnelRegistry, GatewayGauges],
+      exports: [SshServerService, GatewayHealthService, TunnelRegistry, GatewayGauges, LiveConnectionTracker, GatewayHostKeyService],
     };
   }
 }

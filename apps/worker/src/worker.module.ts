@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { WorkerConfig } from '@fleetgate/config';
 import { BillingUsageModule } from '@fleetgate/billing';
-import { DataAccessModule } from '@fleetgate/data-access';
+import { AuditEventsRepository, DataAccessModule } from '@fleetgate/data-access';
 import { EmailModule } from '@fleetgate/email';
 import { NamespaceCleanupModule } from '@fleetgate/namespaces';
+import { AuditLogService } from '@fleetgate/gateway';
 import { QueueModule } from '@fleetgate/queue';
 import { RecordingsModule } from '@fleetgate/recordings';
 import { SessionExpiryService } from '@fleetgate/sessions';
 import { BillingProcessor } from './processors/billing.processor';
+import { AuditProcessor } from './processors/audit.processor';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
 import { RecordingsProcessor } from './processors/recordings.processor';
@@ -38,6 +40,12 @@ export class WorkerModule {
         BillingProcessor,
         RecordingsProcessor,
         SessionExpiryService,
+        {
+          provide: AuditLogService,
+          inject: [AuditEventsRepository],
+          useFactory: (events: AuditEventsRepository) => new AuditLogService(events),
+        },
+        AuditProcessor,
       ],
       exports: [WorkerHealthService, WorkerMetricsService],
     };

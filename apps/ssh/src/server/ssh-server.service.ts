@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Server, type Connection } from 'ssh2';
 import type { PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
@@ -9,11 +10,16 @@ import {
   AccessDecisionService,
   type GatewayEntrance,
   GatewayGauges,
+  type GatewayAuditSink,
+  GatewayHostKeyService,
   GatewaySession,
+  LiveConnectionTracker,
   loadOrCreateHostKey,
   loopbackConnection,
   type PublicKeyDirectory,
   SessionTracker,
+  ReloadableSshListener,
+  StoredDeviceHostKeyChanges,
   TargetResolver,
   TunnelRegistry,
 } from '@fleetgate/gateway';
@@ -22,12 +28,13 @@ import { SessionCloseChannel } from '@fleetgate/queue';
 import type { DrainableRecorderFactory } from '@fleetgate/recordings';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
+import { GATEWAY_AUDIT, GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from '../ssh.constants';
 
 /** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
 @Injectable()
 export class SshServerService implements OnModuleInit, BeforeApplicationShutdown, GatewayEntrance {
   private readonly logger = new Logger(SshServerService.name);
-  private server?: Server;
+  private listener?: ReloadableSshListener;
   private readonly connections = new Set<Connection>();
   private stopListeningForCloses?: () => void;
 
@@ -45,14 +52,18 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     private readonly sessions: SessionTracker,
     private readonly closeRequests: SessionCloseChannel,
     @Inject(SESSION_RECORDERS) private readonly recorders: DrainableRecorderFactory,
+    private readonly hostKeys: GatewayHostKeyService,
+    private readonly liveConnections: LiveConnectionTracker,
+    private readonly hostKeyChanges: StoredDeviceHostKeyChanges,
+    @Inject(GATEWAY_AUDIT) private readonly audit: GatewayAuditSink,
   ) {}
 
   get listening(): boolean {
-    return Boolean(this.server?.address());
+    return this.listener?.listening ?? false;
   }
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return this.listener?.address()?.port ?? 0;
   }
 
   async onModuleInit(): Promise<void> {
@@ -93,15 +104,38 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     const { person, gateway } = loopbackConnection(clientAddress);
     this.server.injectSocket(gateway as never);
     return person;
+    // Host keys live in the database, shared by every gateway process; the key file of earlier versions becomes the
+    // first stored key, so known_hosts entries stay valid.
+    const fileKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
+    await this.hostKeys.adoptIfNone(fileKey.toString('utf8'));
+    this.listener = new ReloadableSshListener(
+      (hostKeys) => new Server({ hostKeys, ident: 'Fleetgate' }, (connection, info) => this.accept(connection, info.ip, info.port)),
+    );
+    await this.listener.listen(this.config.ssh.port, this.config.ssh.host, await this.hostKeys.enabledPrivateKeys());
+    this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
   }
 
-  private accept(connection: Connection, clientAddress: string): void {
+  /** New connections get the host keys enabled now (a change made through the admin API). */
+  async reloadHostKeys(): Promise<void> {
+    this.listener?.reload(await this.hostKeys.enabledPrivateKeys());
+    this.logger.log('host keys reloaded');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const listener = this.listener;
+    if (!listener) return;
+    const closed = listener.close();
+    for (const connection of this.connections) connection.end();
+    await closed;
+  }
+
+  private accept(connection: Connection, clientAddress: string, clientPort: number): void {
     // Without TCP_NODELAY every handshake waits ~85 ms on Nagle and delayed ACKs (field-lessons section 0).
     // ssh2's typings omit Connection.setNoDelay, which forwards to the socket.
     (connection as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     this.connections.add(connection);
     connection.on('close', () => this.connections.delete(connection));
-    new GatewaySession(
+    const session = new GatewaySession(
       connection,
       {
         resolver: this.resolver,
@@ -115,8 +149,13 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
         signingKeyPem: this.keys.privateKeyPem,
         logger: this.gatewayLogger,
         recorders: this.recorders,
+        audit: this.audit,
+        hostKeyChanges: this.hostKeyChanges,
+        liveConnections: this.liveConnections,
       },
       clientAddress,
     );
+    this.liveConnections.opened(session.id, clientAddress, this.listener?.socketOf(clientAddress, clientPort), (reason) => session.disconnect(reason));
+    connection.on('close', () => this.liveConnections.closed(session.id));
   }
 }

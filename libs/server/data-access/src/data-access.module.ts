@@ -5,6 +5,8 @@ import { DatabaseHealthIndicator } from './database-health.indicator';
 import { AnnouncementsRepository } from './repositories/announcements.repository';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { BillingEventsRepository } from './repositories/billing-events.repository';
+import { AuditEventsRepository } from './repositories/audit-events.repository';
+import { GatewayHostKeysRepository } from './repositories/gateway-host-keys.repository';
 import { ConnectorsRepository } from './repositories/connectors.repository';
 import { DevicePresenceRepository } from './repositories/device-presence.repository';
 import { FirewallRulesRepository } from './repositories/firewall-rules.repository';
@@ -28,10 +30,12 @@ const repositories = [
   AnnouncementsRepository,
   ApiKeysRepository,
   BillingEventsRepository,
+  AuditEventsRepository,
   ConnectorsRepository,
   DevicesRepository,
   DevicePresenceRepository,
   FirewallRulesRepository,
+  GatewayHostKeysRepository,
   MembershipsRepository,
   NamespacesRepository,
   PublicKeysRepository,

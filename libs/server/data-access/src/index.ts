@@ -67,3 +67,11 @@ export type { RecordingChunkDocument, StoredRecordingFrame } from './schemas/rec
 export type { RecordingSignatureDocument } from './schemas/recording-signature.schema';
 export { RecordingChunksRepository, type ExpiredChunkReference } from './repositories/recording-chunks.repository';
 export { RecordingSignaturesRepository } from './repositories/recording-signatures.repository';
+export type { AuditEventDocument } from './schemas/audit-event.schema';
+export { AuditEventsRepository } from './repositories/audit-events.repository';
+export {
+  hostKeyAlgorithms,
+  type HostKeyAlgorithm,
+  type GatewayHostKeyDocument,
+} from './schemas/gateway-host-key.schema';
+export { GatewayHostKeysRepository } from './repositories/gateway-host-keys.repository';

@@ -17,6 +17,12 @@ import {
   type RecordingSignatureDocument,
   recordingSignatureSchema,
 } from './schemas/recording-signature.schema';
+import { AUDIT_EVENT_MODEL, type AuditEventDocument, auditEventSchema } from './schemas/audit-event.schema';
+import {
+  GATEWAY_HOST_KEY_MODEL,
+  type GatewayHostKeyDocument,
+  gatewayHostKeySchema,
+} from './schemas/gateway-host-key.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -33,6 +39,8 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: SESSION_MODEL, schema: sessionSchema },
   { name: RECORDING_CHUNK_MODEL, schema: recordingChunkSchema },
   { name: RECORDING_SIGNATURE_MODEL, schema: recordingSignatureSchema },
+  { name: AUDIT_EVENT_MODEL, schema: auditEventSchema },
+  { name: GATEWAY_HOST_KEY_MODEL, schema: gatewayHostKeySchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -50,6 +58,8 @@ export interface RawModels {
   sessions: Model<SessionDocument>;
   recordingChunks: Model<RecordingChunkDocument>;
   recordingSignatures: Model<RecordingSignatureDocument>;
+  auditEvents: Model<AuditEventDocument>;
+  gatewayHostKeys: Model<GatewayHostKeyDocument>;
 }
 
 /**
@@ -75,5 +85,7 @@ export function registerModels(connection: Connection): RawModels {
     sessions: connection.model<SessionDocument>(SESSION_MODEL),
     recordingChunks: connection.model<RecordingChunkDocument>(RECORDING_CHUNK_MODEL),
     recordingSignatures: connection.model<RecordingSignatureDocument>(RECORDING_SIGNATURE_MODEL),
+    auditEvents: connection.model<AuditEventDocument>(AUDIT_EVENT_MODEL),
+    gatewayHostKeys: connection.model<GatewayHostKeyDocument>(GATEWAY_HOST_KEY_MODEL),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DeviceDocument, DeviceInfo, DeviceStatus } from '@fleetgate/data-access';
 
 /** A device as the API returns it (ShellHub's `Device` schema). */
@@ -21,6 +22,10 @@ export interface DeviceView {
   public_url: boolean;
   /** Whether accepting the device now would succeed as far as the namespace's device limit goes. */
   acceptable: boolean;
+  /** The device presented another host key than the pinned one; nobody can log in until the change is accepted. */
+  host_key_changed: boolean;
+  /** OpenSSH's SHA-256 fingerprint of the key it presented, while `host_key_changed`. */
+  presented_host_key_fingerprint: string | null;
 }
 
 /** `online` comes from Redis (DevicePresenceStore), never from the document: only a live tunnel makes it true. */
@@ -47,5 +52,13 @@ export function toDeviceView(
     tags: device.tags,
     public_url: device.public_url,
     acceptable: device.status !== 'accepted' && !context.deviceLimitReached,
+    host_key_changed: device.host_key_changed === true,
+    presented_host_key_fingerprint:
+      device.host_key_changed && device.presented_host_key ? fingerprintOf(device.presented_host_key) : null,
   };
+}
+
+/** OpenSSH's `SHA256:` fingerprint of a base64 SSH key blob. */
+function fingerprintOf(blobBase64: string): string {
+  return `SHA256:${createHash('sha256').update(Buffer.from(blobBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
 }

@@ -41,6 +41,8 @@ const deviceListFields = (onlineUids: () => readonly string[]): FieldAllowList =
   'info.pretty_name': { path: 'info.pretty_name', type: 'string' },
   'info.version': { path: 'info.version', type: 'string' },
   remote_addr: { path: 'remote_addr', type: 'string' },
+  /** Devices the gateway refuses until an owner accepts the host key they now present. */
+  host_key_changed: { path: 'host_key_changed', type: 'boolean' },
 });
 
 /** Tags per device, per public key filter and per firewall rule filter (ShellHub's limit). */
@@ -289,6 +291,28 @@ export class DevicesService {
     const device = await this.device(scope, uid, reach);
     if (!device.tags.includes(tag)) throw AppException.notFound('tag');
     await this.devices.updateOne(scope, { uid }, { $pull: { tags: tag } });
+  }
+
+  /**
+   * Accepts the host key a device presented in place of its pinned one: the gateway pins the new key and lets
+   * people log in again. A 400 when the device has no changed key to accept.
+   */
+  async acceptHostKey(scope: TenantScope, uid: string): Promise<DeviceView> {
+    const device = await this.device(scope, uid, 'any');
+    if (!device.host_key_changed || !device.presented_host_key) {
+      throw AppException.validation('the device has no changed host key to accept');
+    }
+    const updated = await this.devices.updateOne(
+      scope,
+      // Only the key that was shown: a change recorded meanwhile needs its own acceptance.
+      { uid: device.uid, presented_host_key: device.presented_host_key },
+      {
+        $set: { pinned_host_key: device.presented_host_key, host_key_changed: false },
+        $unset: { presented_host_key: '', host_key_changed_at: '' },
+      },
+    );
+    if (!updated) throw AppException.conflict('the device presented yet another host key meanwhile; look again and accept that one');
+    return this.get(scope, uid);
   }
 
   private async device(scope: TenantScope, uid: string, reach: DeviceReach): Promise<DeviceDocument> {

@@ -5,6 +5,13 @@ import { sshBlobOfDeviceKey } from './device-host-key';
 
 export class DeviceRefusedError extends Error {}
 
+/** The device presented another host key than the one pinned for it: the gateway refuses to log in. */
+export class HostKeyChangedError extends Error {
+  constructor(readonly presentedKey: Buffer) {
+    super('the device presented a host key that differs from the one pinned for it');
+  }
+}
+
 /** The person left while the gateway was still logging into the device. */
 export class LoginAbandonedError extends Error {}
 
@@ -13,6 +20,8 @@ export interface DeviceLogin {
   assertion: string;
   password?: string;
   devicePublicKeyPem: string;
+  /** The host key an owner accepted for the device (base64 SSH blob); without it, the key the device registered. */
+  pinnedHostKey?: string;
   /** Aborted when the person leaves: the login stops and the stream is closed. */
   signal?: AbortSignal;
   /** Errors after the login succeeded (the tunnel broke, a protocol error): the connection closes after each. */
@@ -24,7 +33,8 @@ export interface DeviceLogin {
  * assertion (and the person's password for password logins) and pins the device's host key to its registered key.
  */
 export function connectToDevice(stream: Duplex, login: DeviceLogin): Promise<Client> {
-  const expectedHostKey = sshBlobOfDeviceKey(login.devicePublicKeyPem);
+  const expectedHostKey = login.pinnedHostKey ? Buffer.from(login.pinnedHostKey, 'base64') : sshBlobOfDeviceKey(login.devicePublicKeyPem);
+  let changedHostKey: Buffer | undefined;
   return new Promise((resolve, reject) => {
     const client = new Client();
     let settled = false;
@@ -55,6 +65,7 @@ export function connectToDevice(stream: Duplex, login: DeviceLogin): Promise<Cli
       settled = true;
       login.signal?.removeEventListener('abort', abandon);
       stream.destroy();
+      if (changedHostKey) return reject(new HostKeyChangedError(changedHostKey));
       reject(
         (error as { level?: string }).level === 'client-authentication'
           ? new DeviceRefusedError('the device refused the login')
@@ -68,7 +79,7 @@ export function connectToDevice(stream: Duplex, login: DeviceLogin): Promise<Cli
       if (settled) return;
       settled = true;
       login.signal?.removeEventListener('abort', abandon);
-      reject(new Error('the device closed the connection during the login'));
+      reject(changedHostKey ? new HostKeyChangedError(changedHostKey) : new Error('the device closed the connection during the login'));
     });
     client.connect({
       sock: stream as never,
@@ -77,7 +88,11 @@ export function connectToDevice(stream: Duplex, login: DeviceLogin): Promise<Cli
       tryKeyboard: false,
       readyTimeout: 20_000,
       keepaliveInterval: 30_000,
-      hostVerifier: (key: Buffer) => expectedHostKey !== null && key.equals(expectedHostKey),
+      hostVerifier: (key: Buffer) => {
+        if (expectedHostKey !== null && key.equals(expectedHostKey)) return true;
+        changedHostKey = Buffer.from(key);
+        return false;
+      },
     });
   });
 }

@@ -7,10 +7,14 @@ import { signSessionAssertion } from '@fleetgate/tunnel';
 import type { AccessDecisionService, AccessVerdict, ResolvedTarget, Resolution } from './access-decision';
 import { sendAuthBanner } from './auth-banner';
 import { type ChannelRelay, relayChannels } from './channel-relay';
-import { connectToDevice, DeviceRefusedError, LoginAbandonedError } from './device-link';
+import { connectToDevice, DeviceRefusedError, HostKeyChangedError, LoginAbandonedError } from './device-link';
+import type { DeviceHostKeyChanges } from './device-host-key-changes';
+import type { GatewayAuditSink } from './gateway-audit';
 import type { GatewayGauges } from './gateway-gauges';
 import type { SessionRecorder, SessionRecorderFactory } from './session-recorder';
 import type { SessionTracker, TerminableSession } from './session-tracker';
+import { sha256Fingerprint } from './gateway-host-keys';
+import type { LoggedIn } from './live-connections';
 import { parseSshid } from './sshid';
 import type { TargetResolver } from './target-resolver';
 import { TunnelUnavailableError, type TunnelRegistry } from './tunnel-registry';
@@ -57,6 +61,12 @@ export interface GatewayContext {
   /** Records sessions of namespaces that ask for it; absent, nothing is recorded. */
   recorders?: SessionRecorderFactory;
   now?: () => number;
+  /** The audit log: logins, refusals with their reason, blocks. */
+  audit?: GatewayAuditSink;
+  /** Records a device that presented another host key than the pinned one. */
+  hostKeyChanges?: DeviceHostKeyChanges;
+  /** The process's live connections, told who logged in where. */
+  liveConnections?: { loggedIn(sessionId: string, details: LoggedIn): void };
 }
 
 const METHODS: AuthenticationType[] = ['publickey', 'password'];
@@ -87,6 +97,9 @@ export class GatewaySession implements TerminableSession {
   private target?: ResolvedTarget;
   private recorder?: Promise<SessionRecorder | null>;
   private failures = 0;
+  /** What the person asked for and, once resolved, the device: the audit log's context. */
+  private login = '';
+  private target?: ResolvedTarget;
   private readonly left = new AbortController();
   private readonly logger: Logger;
   private readonly sessionClosed: () => void;
@@ -121,19 +134,21 @@ export class GatewaySession implements TerminableSession {
   }
 
   private async authenticate(auth: AuthContext): Promise<void> {
+    this.login ||= auth.username;
     this.resolution ??= this.resolve(auth.username);
     const resolution = await this.resolution;
     if (this.gone) return;
     if (!resolution.ok) return this.refuse(auth, resolution.reason);
     const { target } = resolution;
     this.track(target);
+    this.target = target;
     const { decisions } = this.context;
     const reachable = decisions.reachable(target, this.context.registry.isConnected(target.device.uid));
     if (!reachable.allowed) return this.refuse(auth, reachable.reason);
     this.firewallVerdict ??= this.checkFirewall(target);
     const firewall = await this.firewallVerdict;
     if (this.gone) return;
-    if (!firewall.allowed) return this.refuse(auth, firewall.reason);
+    if (!firewall.allowed) return this.refuse(auth, firewall.reason, 'firewall-denied');
 
     if (auth.method === 'publickey') {
       const key = await this.context.publicKeys.findByFingerprint(target.scope, md5Fingerprint(auth.key.data));
@@ -180,7 +195,7 @@ export class GatewaySession implements TerminableSession {
       const verdict = decisions.passwordAttempt(target, gate, this.now());
       this.logger.info({ event: 'password-locked-out', reason: gate.reason, device: target.device.uid }, 'password attempt refused by the lockout');
       if (this.gone) return;
-      return this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason);
+      return this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason, 'blocked');
     }
     const { ticket } = gate;
     try {
@@ -192,7 +207,7 @@ export class GatewaySession implements TerminableSession {
       if (this.gone) return;
       if (lockedUntil === 0) return this.fail(auth);
       const verdict = decisions.passwordAttempt(target, { granted: false, reason: 'locked', retryAt: lockedUntil }, this.now());
-      this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason);
+      this.refuse(auth, verdict.allowed ? 'Try again later.' : verdict.reason, 'blocked');
     } finally {
       await ticket.release();
     }
@@ -232,6 +247,7 @@ export class GatewaySession implements TerminableSession {
         assertion,
         password,
         devicePublicKeyPem: target.device.public_key,
+        pinnedHostKey: target.device.pinned_host_key,
         signal: this.left.signal,
         onError: (error) => this.logger.warn({ event: 'device-link-error', err: error.message, device: target.device.uid }, 'the connection to the device failed'),
       });
@@ -243,11 +259,14 @@ export class GatewaySession implements TerminableSession {
         { event: 'session-opened', sshid: `${target.user}@${target.namespace}.${target.device.name}`, device: target.device.uid, method },
         'session opened',
       );
+      this.record('login', `logged in with ${method}`);
+      this.context.liveConnections?.loggedIn(this.id, { user: target.user, device: target.device.uid, tenantId: target.scope.tenantId });
       auth.accept();
       return 'accepted';
     } catch (error) {
       stream?.destroy();
       if (error instanceof LoginAbandonedError || this.gone) return 'abandoned';
+      if (error instanceof HostKeyChangedError) return this.hostKeyChanged(auth, target, error.presentedKey);
       if (error instanceof DeviceRefusedError) {
         this.logger.info({ event: 'device-refused', method }, 'device refused the login');
         return 'refused';
@@ -287,6 +306,39 @@ export class GatewaySession implements TerminableSession {
     else sendAuthBanner(this.person, message);
     // Let the channels' last words leave before the connection goes.
     setImmediate(() => this.person.end());
+  }
+
+  /**
+   * The device presented another host key than the pinned one: it may be an impostor, so nobody logs in until an
+   * owner of the namespace accepts the change (the device then shows "host key changed" in the API).
+   */
+  private async hostKeyChanged(auth: AuthContext, target: ResolvedTarget, presentedKey: Buffer): Promise<'unreachable'> {
+    const fingerprint = sha256Fingerprint(presentedKey);
+    this.logger.warn({ event: 'device-host-key-changed', device: target.device.uid, fingerprint }, 'the device presented another host key');
+    await this.context.hostKeyChanges?.record(target.scope, target.device.uid, presentedKey).catch((error: unknown) =>
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not record the changed host key'),
+    );
+    if (!this.gone) {
+      this.refuse(
+        auth,
+        `Device ${target.namespace}.${target.device.name} presented a host key (${fingerprint}) that differs from the one pinned for it; ` +
+          'an owner of the namespace must accept the change before anyone can log in.',
+        'host-key-changed',
+      );
+    }
+    // Refused with its reason already, like an unreachable device: not a failed credential, nothing more to send.
+    return 'unreachable';
+  }
+
+  /** Ends the connection from outside (a disconnect from the admin API), telling the person why. */
+  disconnect(reason: string): void {
+    if (this.gone) return;
+    this.logger.info({ event: 'disconnected', reason }, 'connection ended by an administrator');
+    if (!this.relayed) return void this.person.end();
+    this.relayed.interrupt(`Fleetgate: ${reason}`);
+    // Let the reason and the channels' ends reach the client first: OpenSSH may drop channel data that arrives in
+    // the same instant as the end of the connection.
+    setTimeout(() => this.person.end(), 200).unref();
   }
 
   /** The device's connection ended while the person was still here: tell them why their session stopped. */
@@ -344,18 +396,32 @@ export class GatewaySession implements TerminableSession {
   /** A failed credential: the client may try another, within the connection's attempt budget. */
   private fail(auth: AuthContext, reason?: string): void {
     if (reason) this.explain(reason);
+    this.record('auth-failed', reason ?? `${auth.method} authentication failed`);
     this.failures += 1;
     const budget = this.context.decisions.attemptsExhausted(this.failures);
     if (budget.allowed) return auth.reject(METHODS);
     this.logger.info({ event: 'too-many-attempts', failures: this.failures }, 'authentication attempts exhausted');
-    this.refuse(auth, budget.reason);
+    this.refuse(auth, budget.reason, 'blocked');
     setImmediate(() => this.person.end());
   }
 
   /** Says why, then refuses every method, so the client stops trying. */
-  private refuse(auth: AuthContext, reason: string): void {
+  private refuse(auth: AuthContext, reason: string, kind = 'refused'): void {
+    this.record(kind, reason);
     this.explain(reason);
     auth.reject([]);
+  }
+
+  private record(kind: string, reason: string): void {
+    this.context.audit?.record({
+      tenantId: this.target?.scope.tenantId,
+      kind,
+      reason,
+      username: this.target?.user ?? this.login,
+      address: this.clientAddress,
+      device: this.target?.device.uid,
+      at: new Date(this.now()),
+    });
   }
 
   private explain(reason: string): void {

@@ -57,3 +57,27 @@ export {
   type TerminalTargetDirectory,
   type WebTerminalTimings,
 } from './web-terminal/web-terminal-session';
+export type { GatewayAuditEvent, GatewayAuditSink } from './gateway-audit';
+export { StoredGatewayAuditSink, type AuditBatchSettings, type AuditEventWriter } from './stored-gateway-audit';
+export {
+  describeHostKey,
+  GatewayHostKeyService,
+  generateHostKey,
+  HOST_KEY_SECRET_PURPOSE,
+  hostKeySizes,
+  sha256Fingerprint,
+  type GeneratedHostKey,
+  type HostKeyView,
+} from './gateway-host-keys';
+export { ReloadableSshListener } from './ssh-listener';
+export { LiveConnectionTracker, type LoggedIn } from './live-connections';
+export { GatewayStatusPublisher, type GatewayFleet, type GatewayStatusSettings } from './gateway-status-publisher';
+export { StoredDeviceHostKeyChanges, type DeviceHostKeyChanges } from './device-host-key-changes';
+export { HostKeyChangedError } from './device-link';
+export { AuditLogService, type AuditEventView, type AuditListQuery } from './audit-log.service';
+export {
+  LiveConnectionsService,
+  type GatewayFleetReader,
+  type GatewayProcessView,
+  type LiveConnectionView,
+} from './live-connections.service';

@@ -36,6 +36,8 @@ export enum Permission {
   BillingReport = 'billing:report',
   BillingPortal = 'billing:portal',
   SessionClose = 'session:close',
+  DeviceHostKeyAccept = 'device:host_key_accept',
+  AuditLogRead = 'audit_log:read',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -98,6 +100,10 @@ const rules: Record<Permission, PermissionRule> = {
   // ShellHub's route had no check at all (advisory GHSA-c5cf-fr53-8wq4); its matrix gives SessionClose to
   // administrators and owners. Ending someone's live session is a mutation, so keys may not.
   [Permission.SessionClose]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // Fleetgate's own: trusting a device's new host key decides whether the gateway may be talking to an impostor.
+  [Permission.DeviceHostKeyAccept]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  // The gateway's audit log names people's client addresses and logins: administrators read it; keys may read.
+  [Permission.AuditLogRead]: { minimumRole: 'administrator', apiKey: 'allowed' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

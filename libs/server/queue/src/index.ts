@@ -13,3 +13,10 @@ export {
 } from './device-admission.repository';
 export { SessionCloseChannel, type SessionCloseRequest } from './session-close.channel';
 export { TerminalTicketRepository, type TerminalTicket } from './terminal-ticket.repository';
+export {
+  GatewayFleetRepository,
+  type GatewayCommand,
+  type GatewayProcessReport,
+  type GatewayProcessStatus,
+  type LiveConnection,
+} from './gateway-fleet.repository';

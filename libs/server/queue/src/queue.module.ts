@@ -5,6 +5,7 @@ import { QueueProducer } from './queue-producer';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { DeviceAdmissionRepository } from './device-admission.repository';
 import { SessionCloseChannel } from './session-close.channel';
+import { GatewayFleetRepository } from './gateway-fleet.repository';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
 export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
@@ -46,6 +47,7 @@ export class QueueModule implements OnApplicationShutdown {
         },
         DeviceAdmissionRepository,
         SessionCloseChannel,
+        GatewayFleetRepository,
       ],
       exports: [
         REDIS_CONNECTION,
@@ -54,6 +56,7 @@ export class QueueModule implements OnApplicationShutdown {
         RedisHealthIndicator,
         DeviceAdmissionRepository,
         SessionCloseChannel,
+        GatewayFleetRepository,
       ],
     };
   }

@@ -102,4 +102,19 @@ describe('server configuration', () => {
     expect(() => loadApiConfig({ ...valid, INTERNAL_API_TOKEN: 'too-short' })).toThrow(/INTERNAL_API_TOKEN: must be at least 32/);
     expect(() => loadWorkerConfig({ ...valid, SESSION_EXPIRY_SECONDS: '1' })).toThrow(/SESSION_EXPIRY_SECONDS/);
   });
+
+  it('allows instance administration from loopback only unless told, and refuses entries that are not CIDRs', () => {
+    expect(loadApiConfig(valid).admin).toEqual({ allowedClients: ['127.0.0.1/32', '::1/128'] });
+    expect(loadApiConfig({ ...valid, ADMIN_ALLOWED_CLIENTS: '10.1.0.0/16 2001:db8::/32' }).admin).toEqual({
+      allowedClients: ['10.1.0.0/16', '2001:db8::/32'],
+    });
+    expect(() => loadApiConfig({ ...valid, ADMIN_ALLOWED_CLIENTS: 'everyone' })).toThrow(/ADMIN_ALLOWED_CLIENTS/);
+  });
+
+  it('keeps audit events for 90 days by default and bounds the gateway’s publishing and batching', () => {
+    expect(loadWorkerConfig(valid).audit).toEqual({ retentionDays: 90, sweepIntervalMs: 3_600_000 });
+    expect(() => loadWorkerConfig({ ...valid, AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(loadSshConfig(valid)).toMatchObject({ gatewayStatus: { refreshSeconds: 5 }, audit: { flushMs: 500 } });
+    expect(() => loadSshConfig({ ...valid, GATEWAY_STATUS_REFRESH_SECONDS: '0' })).toThrow(/GATEWAY_STATUS_REFRESH_SECONDS/);
+  });
 });

@@ -4,6 +4,7 @@ import { loadConfig } from './config-loader';
 import type { Environment } from './environment';
 import {
   cidrList,
+  cidrListOr,
   databaseName,
   host,
   keyPrefix,
@@ -110,6 +111,12 @@ export const apiConfigSchema = z
      * `X-Internal-Token`. Unset: those routes answer only device tokens where the contract allows them. Secret.
      */
     INTERNAL_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Client addresses that may use the instance administration routes (`/admin/api`, seed 000's
+     * AllowedAdminClients), besides being an instance administrator. The address is the one the API believes
+     * (TRUSTED_PROXIES). Loopback only unless set.
+     */
+    ADMIN_ALLOWED_CLIENTS: cidrListOr('127.0.0.1/32,::1/128'),
   })
   .superRefine(requireBillingTogether)
   .transform((env) => ({
@@ -133,6 +140,7 @@ export const apiConfigSchema = z
     },
     sessionRecords: { expirySeconds: env.SESSION_EXPIRY_SECONDS },
     internal: { token: env.INTERNAL_API_TOKEN },
+    admin: { allowedClients: env.ADMIN_ALLOWED_CLIENTS },
   }));
 
 export const sshConfigSchema = z
@@ -182,6 +190,13 @@ export const sshConfigSchema = z
     /** How long one recording chunk may wait for Redis before the session is ended with a message. */
     RECORDING_STALL_SECONDS: z.coerce.number().positive().max(3600).default(30),
     ...recordingSigning,
+    /**
+     * How often each gateway process republishes its status and live connections to Redis (the admin API's live
+     * list); a process that stops publishing drops out after three rounds.
+     */
+    GATEWAY_STATUS_REFRESH_SECONDS: z.coerce.number().positive().max(300).default(5),
+    /** Longest an audit event waits in the gateway before its batch is written to the database. */
+    AUDIT_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     ...platformKeys,
   })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
@@ -216,6 +231,8 @@ export const sshConfigSchema = z
       stallMs: env.RECORDING_STALL_SECONDS * 1000,
       signingIntervalMs: env.RECORDING_SIGNING_INTERVAL_SECONDS * 1000,
     },
+    gatewayStatus: { refreshSeconds: env.GATEWAY_STATUS_REFRESH_SECONDS },
+    audit: { flushMs: env.AUDIT_FLUSH_MS, batchSize: 200, maxPending: 10_000 },
   }));
 
 export const workerConfigSchema = z
@@ -246,6 +263,10 @@ export const workerConfigSchema = z
     /** How often the retention job runs, and how many chunks it deletes per command. */
     RECORDING_RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
     RECORDING_RETENTION_BATCH: z.coerce.number().int().min(1).max(500).default(200),
+    /** Days the gateway's audit events are kept (seed 001's retention); older ones are deleted by a periodic job. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** How often the worker deletes audit events past their retention. */
+    AUDIT_SWEEP_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   })
   .superRefine(requireBillingTogether)
   .transform((env) => ({
@@ -260,6 +281,7 @@ export const workerConfigSchema = z
       retentionSweepIntervalMs: env.RECORDING_RETENTION_SWEEP_SECONDS * 1000,
       retentionBatch: env.RECORDING_RETENTION_BATCH,
     },
+    audit: { retentionDays: env.AUDIT_RETENTION_DAYS, sweepIntervalMs: env.AUDIT_SWEEP_SECONDS * 1000 },
     smtp: {
       host: env.SMTP_HOST,
       port: env.SMTP_PORT,

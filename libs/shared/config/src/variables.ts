@@ -28,17 +28,21 @@ export const host = z.string().min(1).default('127.0.0.1');
 
 export const positiveSeconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
-/** Space- or comma-separated CIDR list, for example trusted proxies. */
-export const cidrList = z
-  .string()
-  .default('')
-  .transform((value) => value.split(/[\s,]+/).filter((entry) => entry.length > 0))
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'each entry must be an address with a prefix length, like 10.0.0.0/8'),
-    ),
-  );
+/** Space- or comma-separated CIDR list, for example trusted proxies; `fallback` when unset. */
+export const cidrListOr = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(/[\s,]+/).filter((entry) => entry.length > 0))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'each entry must be an address with a prefix length, like 10.0.0.0/8'),
+      ),
+    );
+
+/** Space- or comma-separated CIDR list, empty when unset. */
+export const cidrList = cidrListOr('');
 
 export const nodeEnvironment = z.enum(['development', 'test', 'production']).default('development');

@@ -4,6 +4,12 @@ export enum QueueName {
   Recordings = 'recordings',
   Cleanup = 'cleanup',
   Billing = 'billing',
+  Audit = 'audit',
+}
+
+export enum AuditJobName {
+  /** Periodic: deletes the gateway's audit events older than the configured retention. */
+  ExpireEvents = 'expire-events',
 }
 
 export enum EmailJobName {
@@ -101,6 +107,7 @@ export interface QueueJobs {
     [RecordingJobName.ApplyRetention]: Record<string, never>;
   };
   [QueueName.Billing]: { [BillingJobName.ReportUsage]: BillingReportPayload };
+  [QueueName.Audit]: { [AuditJobName.ExpireEvents]: Record<string, never> };
 }
 
 export type JobNameOf<Q extends QueueName> = Extract<keyof QueueJobs[Q], string>;

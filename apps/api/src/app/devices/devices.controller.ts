@@ -1,9 +1,10 @@
-import { Param, Patch } from '@nestjs/common';
+import { HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import type { DevicesService } from '@fleetgate/devices';
+import type { DevicesService, DeviceView } from '@fleetgate/devices';
 import { type AuthenticatedMember, CurrentMember, Permission, RequirePermission } from '@fleetgate/identity';
 import { deviceRoutesController } from './device-routes.controller';
 import { DeviceUidParamsDto } from './dtos/device.params.dto';
+import { DeviceDto } from './dtos/device.response.dto';
 
 export class DevicesController extends deviceRoutesController({
   path: 'api/devices',
@@ -22,6 +23,20 @@ export class DevicesController extends deviceRoutesController({
   @ApiNotFoundResponse({ description: 'No such device in this namespace.' })
   accept(@CurrentMember() member: AuthenticatedMember, @Param() { uid }: DeviceUidParamsDto): Promise<void> {
     return this.devices.changeStatus(member.scope, uid, 'accept');
+  }
+
+  @Post(':uid/host-key/accept')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermission(Permission.DeviceHostKeyAccept)
+  @ApiOperation({
+    operationId: 'acceptDeviceHostKey',
+    summary: 'Accept the changed host key a device presented, so the gateway pins it and lets people log in again',
+  })
+  @ApiOkResponse({ type: DeviceDto })
+  @ApiBadRequestResponse({ description: 'The device has no changed host key to accept.' })
+  @ApiNotFoundResponse({ description: 'No such device in this namespace.' })
+  acceptHostKey(@CurrentMember() member: AuthenticatedMember, @Param() { uid }: DeviceUidParamsDto): Promise<DeviceView> {
+    return this.devices.acceptHostKey(member.scope, uid);
   }
 }
 

@@ -167,6 +167,8 @@ describe('devices: list, get and status changes', () => {
       tags: ['kitchen'],
       public_url: false,
       acceptable: true,
+      host_key_changed: false,
+      presented_host_key_fingerprint: null,
     });
     expect((await readJson<DeviceJson>(await call(owner, `/api/devices/${stale.uid}`))).online).toBe(false);
     // A recent last_seen alone (a registration, say) never makes a device online.

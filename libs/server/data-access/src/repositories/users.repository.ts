@@ -49,6 +49,14 @@ export class UsersRepository {
       .exec();
   }
 
+  /** Grants or revokes instance administration (the CLI's `admin` command); null when there is no such user. */
+  async setAdminByUsername(username: string, admin: boolean): Promise<UserDocument | null> {
+    return this.model
+      .findOneAndUpdate({ username: String(username).toLowerCase() }, { $set: { admin } }, { new: true })
+      .lean<UserDocument>()
+      .exec();
+  }
+
   async deleteById(id: string): Promise<boolean> {
     const result = await this.model.deleteOne({ id: String(id) }).exec();
     return result.deletedCount > 0;

@@ -24,6 +24,16 @@ export interface DeviceDocument {
   position: { latitude: number; longitude: number } | null;
   tags: string[];
   public_url: boolean;
+  /**
+   * The host key the gateway pins the device to (base64 SSH blob), once an owner accepted a change; absent, it is
+   * the key the device registered with.
+   */
+  pinned_host_key?: string;
+  /** Set by the gateway when the device presented another key than the pinned one; cleared when a change is accepted. */
+  host_key_changed?: boolean;
+  /** The key the device presented (base64 SSH blob) when it last differed, and when. */
+  presented_host_key?: string;
+  host_key_changed_at?: Date;
   created_at?: Date;
   updated_at?: Date;
 }
@@ -49,6 +59,10 @@ export const deviceSchema = new Schema<DeviceDocument>(
     position: { type: { latitude: Number, longitude: Number }, default: null, _id: false },
     tags: { type: [String], default: [] },
     public_url: { type: Boolean, default: false },
+    pinned_host_key: { type: String },
+    host_key_changed: { type: Boolean, default: false },
+    presented_host_key: { type: String },
+    host_key_changed_at: { type: Date },
   },
   documentSchemaOptions('devices'),
 );

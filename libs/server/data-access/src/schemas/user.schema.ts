@@ -28,6 +28,11 @@ export interface UserDocument {
    */
   token_epoch?: number;
   email_marketing?: boolean;
+  /**
+   * An instance administrator (set with the API's CLI `admin` command): may use `/admin/api`. Separate from
+   * namespace roles, which never grant it.
+   */
+  admin?: boolean;
   last_login?: Date;
   created_at?: Date;
   updated_at?: Date;
@@ -55,6 +60,7 @@ export const userSchema = new Schema<UserDocument>(
     },
     token_epoch: { type: Number, min: 0 },
     email_marketing: { type: Boolean },
+    admin: { type: Boolean },
     last_login: { type: Date },
   },
   documentSchemaOptions('users'),

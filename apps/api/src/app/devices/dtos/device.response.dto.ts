@@ -62,4 +62,14 @@ export class DeviceDto implements DeviceView {
 
   @ApiProperty({ description: 'Whether the namespace’s device limit would let the device be accepted' })
   acceptable!: boolean;
+
+  @ApiProperty({
+    description:
+      'The device presented another SSH host key than the one pinned for it ("host key changed"): the gateway refuses ' +
+      'logins until an administrator accepts the change (POST /api/devices/{uid}/host-key/accept).',
+  })
+  host_key_changed!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU' })
+  presented_host_key_fingerprint!: string | null;
 }
