@@ -1,7 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Server, type Connection } from 'ssh2';
 import type { PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
@@ -17,8 +15,8 @@ import {
   loadOrCreateHostKey,
   loopbackConnection,
   type PublicKeyDirectory,
-  SessionTracker,
   ReloadableSshListener,
+  SessionTracker,
   StoredDeviceHostKeyChanges,
   TargetResolver,
   TunnelRegistry,
@@ -27,8 +25,7 @@ import { LoginLockoutService } from '@fleetgate/identity';
 import { SessionCloseChannel } from '@fleetgate/queue';
 import type { DrainableRecorderFactory } from '@fleetgate/recordings';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
-import { GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
-import { GATEWAY_AUDIT, GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SSH_CONFIG } from '../ssh.constants';
+import { GATEWAY_AUDIT, GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
 
 /** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
 @Injectable()
@@ -72,38 +69,6 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     this.stopListeningForCloses = await this.closeRequests.subscribe((request) => {
       if (this.sessions.closeRequested(request)) this.logger.log(`closed session ${request.uid} as the API asked`);
     });
-    const hostKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
-    const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => this.accept(connection, info.ip));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.ssh.port, this.config.ssh.host, () => resolve());
-    });
-    this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
-  }
-
-  /** Before Redis and the database go away: the last recording chunks and session records still need them. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopListeningForCloses?.();
-    const server = this.server;
-    if (server) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const connection of this.connections) connection.end();
-      await closed;
-      await this.recorders.drain(this.config.shutdownTimeoutMs / 2);
-    }
-    await this.sessions.stop();
-  }
-
-  /**
-   * A connection to this SSH server from inside the process, as a person at `clientAddress` (the web terminal's):
-   * it runs the same `GatewaySession` as a TCP connection does.
-   */
-  connect(clientAddress: string): Duplex {
-    if (!this.server) throw new Error('the SSH server is not running');
-    const { person, gateway } = loopbackConnection(clientAddress);
-    this.server.injectSocket(gateway as never);
-    return person;
     // Host keys live in the database, shared by every gateway process; the key file of earlier versions becomes the
     // first stored key, so known_hosts entries stay valid.
     const fileKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
@@ -121,12 +86,28 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     this.logger.log('host keys reloaded');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before Redis and the database go away: the last recording chunks and session records still need them. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopListeningForCloses?.();
     const listener = this.listener;
-    if (!listener) return;
-    const closed = listener.close();
-    for (const connection of this.connections) connection.end();
-    await closed;
+    if (listener) {
+      const closed = listener.close();
+      for (const connection of this.connections) connection.end();
+      await closed;
+      await this.recorders.drain(this.config.shutdownTimeoutMs / 2);
+    }
+    await this.sessions.stop();
+  }
+
+  /**
+   * A connection to this SSH server from inside the process, as a person at `clientAddress` (the web terminal's):
+   * it runs the same `GatewaySession` as a TCP connection does.
+   */
+  connect(clientAddress: string): Duplex {
+    if (!this.listener) throw new Error('the SSH server is not running');
+    const { person, gateway } = loopbackConnection(clientAddress);
+    this.listener.inject(gateway as never);
+    return person;
   }
 
   private accept(connection: Connection, clientAddress: string, clientPort: number): void {

@@ -99,7 +99,6 @@ export class GatewaySession implements TerminableSession {
   private failures = 0;
   /** What the person asked for and, once resolved, the device: the audit log's context. */
   private login = '';
-  private target?: ResolvedTarget;
   private readonly left = new AbortController();
   private readonly logger: Logger;
   private readonly sessionClosed: () => void;

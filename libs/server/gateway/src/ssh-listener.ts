@@ -35,6 +35,15 @@ export class ReloadableSshListener {
     this.current = this.build(hostKeys);
   }
 
+  /**
+   * Hands a connection made inside the process (the web terminal's loopback) to the current server, like an
+   * accepted socket.
+   */
+  inject(socket: Socket): void {
+    if (!this.current) throw new Error('the gateway has no enabled host key');
+    this.current.injectSocket(socket);
+  }
+
   /** The socket of a connection ssh2 reported (`info.ip`, `info.port`), for byte counts. */
   socketOf(ip: string, port: number): Socket | undefined {
     return this.sockets.get(`${ip}|${port}`);
