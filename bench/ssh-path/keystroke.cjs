@@ -22,16 +22,22 @@ child.stdout.on('data', (data) => {
   }
   if (samples.length === 0) return;
   if (samples.length >= count) {
-    child.stdin.end();
+    // `cat` under a pty never sees an end of input in the middle of a line: end the session instead.
+    report();
+    child.kill('SIGTERM');
     return;
   }
   // A typist's pace, so the bulk session keeps the event loops busy between keystrokes.
   setTimeout(send, 5);
 });
-child.on('exit', () => {
+let reported = false;
+function report() {
+  if (reported) return;
+  reported = true;
   const sorted = samples.slice(1).sort((a, b) => a - b); // the first echo includes the shell start
   const at = (quantile) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? NaN;
   console.log(`${at(0.5).toFixed(2)} ${at(0.99).toFixed(2)}`);
-});
+}
+child.on('exit', report);
 // Let the session start before the first keystroke is timed.
 setTimeout(send, 500);

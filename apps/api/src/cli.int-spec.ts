@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadOrCreatePlatformKeys } from '@fleetgate/auth';
 import { loadApiConfig } from '@fleetgate/config';
+import { chunkHash, GENESIS_HASH, signHead } from '@fleetgate/recordings';
 import {
   bootHttpApp,
   childEnvironment,
@@ -234,4 +237,48 @@ describe('cli.js admin', () => {
     });
     expect(await failure(runCli('admin'))).toMatchObject({ code: 64, stderr: expect.stringMatching(/Usage:/) });
   }, 120_000);
+});
+
+describe('cli.js verify', () => {
+  const cli = join(workspaceRoot(), 'dist', 'apps', 'api', 'apps', 'api', 'src', 'cli.js');
+
+  /** A two-chunk bundle as GET /api/sessions/{uid}/recording serves it, signed with the folder's platform key. */
+  async function bundle(directory: string): Promise<{ lines: string[]; publicKeyPath: string }> {
+    const keys = await loadOrCreatePlatformKeys(directory);
+    const session = 'ab'.repeat(32);
+    const lines = [JSON.stringify({ format: 'fleetgate-recording-bundle-v1', session, public_key: keys.publicKeyPem })];
+    let previousHash = GENESIS_HASH;
+    for (const seq of [0, 1]) {
+      const frames: Array<[number, 'o', string]> = [[1_000 + seq, 'o', Buffer.from(`chunk ${seq}\r\n`).toString('base64')]];
+      const hash = chunkHash({ sessionUid: session, seq, previousHash, frames });
+      lines.push(JSON.stringify({ type: 'chunk', seq, previous_hash: previousHash, hash, last: seq === 1, frames }));
+      if (seq === 1) {
+        const signature = signHead({ sessionUid: session, seq, hash, signedAt: 2_000 }, keys.privateKeyPem);
+        lines.push(JSON.stringify({ type: 'signature', seq, hash, signed_at: 2_000, algorithm: 'RS256', signature }));
+      }
+      previousHash = hash;
+    }
+    return { lines, publicKeyPath: join(directory, 'platform.pub') };
+  }
+
+  it('exits 0 on an intact recording and 1, naming the chunk, on a tampered one', async () => {
+    const keys = temporaryKeyDirectory();
+    try {
+      const { lines, publicKeyPath } = await bundle(keys.path);
+      const file = join(keys.path, 'recording.jsonl');
+      await writeFile(file, `${lines.join('\n')}\n`);
+      const { stdout } = await run(process.execPath, [cli, 'verify', '--file', file, '--public-key', publicKeyPath], { timeout: 30_000 });
+      expect(JSON.parse(stdout)).toMatchObject({ status: 'intact', chunks: 2, signed_through: 1 });
+
+      await writeFile(file, `${lines.join('\n').replace(Buffer.from('chunk 0\r\n').toString('base64'), Buffer.from('chunk 9\r\n').toString('base64'))}\n`);
+      const failed = await run(process.execPath, [cli, 'verify', '--file', file, '--public-key', publicKeyPath], { timeout: 30_000 }).then(
+        () => null,
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failed?.code).toBe(1);
+      expect(JSON.parse(failed?.stdout ?? '{}')).toMatchObject({ status: 'tampered', first_bad_chunk: 0 });
+    } finally {
+      keys.remove();
+    }
+  });
 });
