@@ -89,7 +89,10 @@ export function MfaCard() {
         </Title>
         {!enrolment ? (
           <>
-            <Text size="sm">Ask for a code from an authenticator app at every sign-in.</Text>
+            <Text size="sm">
+              Ask for a code from an authenticator app at every sign-in. It needs a confirmed recovery e-mail address
+              (set it above), where reset codes go if you lose the app.
+            </Text>
             <Button onClick={() => generate.mutate()} loading={generate.isPending} w="fit-content">
               Set up two-factor authentication
             </Button>

@@ -14,7 +14,8 @@ export function ConfirmAddressPage() {
     enabled: token !== '',
     retry: false,
     staleTime: Infinity,
-    queryFn: () => unwrap(api.POST('/api/user/confirm_address', { body: { token } })),
+    // TanStack Query refuses undefined data, and the API answers an empty 200.
+    queryFn: () => unwrap(api.POST('/api/user/confirm_address', { body: { token } })).then(() => true),
   });
   return (
     <AuthCard title="Confirm your address">

@@ -15,7 +15,9 @@ export function ValidationAccountPage() {
     enabled: email !== '' && token !== '',
     retry: false,
     staleTime: Infinity,
-    queryFn: () => unwrap(api.GET('/api/user/validation_account', { params: { query: { email, token } } })),
+    // TanStack Query refuses undefined data, and the API may answer an empty 200.
+    queryFn: () =>
+      unwrap(api.GET('/api/user/validation_account', { params: { query: { email, token } } })).then(() => true),
   });
 
   if (!email || !token) {

@@ -10,7 +10,6 @@ import {
   Select,
   Stack,
   Table,
-  Tabs,
   TagsInput,
   Text,
   TextInput,
@@ -88,13 +87,17 @@ export function DevicesPage() {
         <Title order={2}>Devices</Title>
         <Button onClick={addPanel.open}>Add a device</Button>
       </Group>
-      <Tabs value={view.status} onChange={(value) => value && update({ status: value as DeviceListView['status'] })}>
-        <Tabs.List>
-          <Tabs.Tab value="accepted">Accepted</Tabs.Tab>
-          <Tabs.Tab value="pending">Pending</Tabs.Tab>
-          <Tabs.Tab value="rejected">Rejected</Tabs.Tab>
-        </Tabs.List>
-      </Tabs>
+      <SegmentedControl
+        aria-label="Device status"
+        value={view.status}
+        onChange={(value) => update({ status: value as DeviceListView['status'] })}
+        data={[
+          { value: 'accepted', label: 'Accepted' },
+          { value: 'pending', label: 'Pending' },
+          { value: 'rejected', label: 'Rejected' },
+        ]}
+        w="fit-content"
+      />
       <Group align="flex-end" gap="sm">
         <TextInput
           label="Search by name"
@@ -233,7 +236,9 @@ export function DevicesPage() {
             onChange={(value) => value && update({ perPage: Number(value) })}
             allowDeselect={false}
           />
-          <Pagination total={Math.max(1, Math.ceil(total / view.perPage))} value={view.page} onChange={(page) => update({ page })} />
+          <Pagination
+            getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+            total={Math.max(1, Math.ceil(total / view.perPage))} value={view.page} onChange={(page) => update({ page })} />
         </Group>
       </Group>
       <Drawer opened={addOpened} onClose={addPanel.close} title="Add a device" position="right" size="lg">
