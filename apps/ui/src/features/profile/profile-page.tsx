@@ -150,7 +150,7 @@ export function ProfilePage() {
               Removes you from every namespace.
             </Text>
           </Stack>
-          <Button color="red" variant="light" onClick={confirmDelete}>
+          <Button color="red.8" onClick={confirmDelete}>
             Delete my account
           </Button>
         </Group>

@@ -19,6 +19,8 @@ function MfaStep({ mfaToken, onDone }: { mfaToken: string; onDone: () => void })
   const [busy, setBusy] = useState(false);
   const submit = async (value: string) => {
     if (!/^\d{6}$/.test(value)) return setProblem('enter the 6 digits your authenticator app shows');
+    // onComplete and the form's submit can both fire for one code; a code is good for one use only.
+    if (busy) return;
     setBusy(true);
     setProblem(null);
     try {
