@@ -77,6 +77,8 @@ deps() {
   command -v setpriv >/dev/null || apt_install util-linux
   # The e2e tests drive dynamic forwarding (ssh -D) with curl as the SOCKS client.
   command -v curl >/dev/null || apt_install curl
+  # The UI's browser tests drive Debian's Chromium through playwright-core (no browser download).
+  [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
 ferretdb_binary() {

@@ -1,5 +1,7 @@
 import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ApiConfig } from '@fleetgate/config';
@@ -25,7 +27,14 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
   // Forwarded-address headers are believed only from configured proxies (field-lessons section 4).
   app.set('trust proxy', config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false);
 
-  const document = SwaggerModule.createDocument(
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  return app;
+}
+
+/** The API's OpenAPI document: served at /api/openapi.json and written by `openapi-document.ts` for the UI client. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Fleetgate API')
@@ -37,6 +46,4 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Internal-Token' }, 'internal-token')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
-  return app;
 }

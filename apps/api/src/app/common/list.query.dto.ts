@@ -5,14 +5,14 @@ import { emptyQueryValueNote } from '@fleetgate/listing';
 
 /** ShellHub's paging query: `page` from 1, `per_page` 1 to 100. */
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: `Page number. ${emptyQueryValueNote}` })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: `Page number. ${emptyQueryValueNote}` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10, description: `Items per page. ${emptyQueryValueNote}` })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10, description: `Items per page. ${emptyQueryValueNote}` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -17,6 +17,15 @@ export class StatsController {
   @ApiOperation({ operationId: 'getStatusDevices', summary: 'Device counts of the namespace' })
   @ApiOkResponse({
     schema: {
+      type: 'object',
+      required: ['registered_devices', 'online_devices', 'pending_devices', 'rejected_devices', 'active_sessions'],
+      properties: {
+        registered_devices: { type: 'integer', description: 'Accepted devices' },
+        online_devices: { type: 'integer', description: 'Accepted devices with a tunnel up now' },
+        pending_devices: { type: 'integer' },
+        rejected_devices: { type: 'integer' },
+        active_sessions: { type: 'integer' },
+      },
       example: { registered_devices: 3, online_devices: 1, pending_devices: 2, rejected_devices: 0, active_sessions: 0 },
     },
   })

@@ -1,7 +1,9 @@
 /**
  * The terminal feature's API calls, all in this module so that they move to the generated client in one edit.
- * Until then they read the user token where the sign-in page keeps it.
+ * They send the signed-in person's token from the session store.
  */
+import { sessionStore } from '../auth/session-store';
+
 export interface TerminalTicket {
   ticket: string;
   expires_in: number;
@@ -24,10 +26,8 @@ export class TerminalApiError extends Error {
   }
 }
 
-const TOKEN_STORAGE_KEY = 'token';
-
 function headers(): Record<string, string> {
-  const token = globalThis.localStorage?.getItem(TOKEN_STORAGE_KEY);
+  const token = sessionStore.get()?.token;
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 

@@ -23,7 +23,7 @@ export function SystemStatus({ fetcher = fetch }: { fetcher?: typeof fetch }) {
 
   const { report } = state;
   return (
-    <section aria-label="Platform status" className="card">
+    <section aria-label="Platform status">
       <h2>
         Platform {report.status === 'ok' ? 'healthy' : 'degraded'} <small>v{report.version}</small>
       </h2>
