@@ -184,7 +184,7 @@ export const sshConfigSchema = z
     RECORDING_BATCH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
     /**
      * Bytes of one session recorded but not yet in Redis beyond which the gateway stops reading from the device
-     * (backpressure, docs/adr/0008-session-recordings.md); reading resumes below half of it.
+     * (backpressure, docs/adr/0009-session-recordings.md); reading resumes below half of it.
      */
     RECORDING_MAX_PENDING_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     /** How long one recording chunk may wait for Redis before the session is ended with a message. */
