@@ -185,8 +185,7 @@ describe('the web UI in Chromium, against the running platform', () => {
 
     await stack.signIn(page, owner.username, owner.password);
     await page.getByText('Enter the code from your authenticator app.').waitFor();
-    await page.getByLabel('Authentication code').first().click();
-    await page.keyboard.type(totpCode(secret, 1));
+    await page.getByLabel('Authentication code').fill(totpCode(secret, 1));
     const outcome = await Promise.race([
       page.getByRole('heading', { name: 'Dashboard' }).waitFor().then(() => 'signed in'),
       page.getByRole('alert').first().waitFor().then(async () => `refused: ${await page.getByRole('alert').first().textContent()}`),

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, PasswordInput, PinInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
@@ -37,15 +37,18 @@ function MfaStep({ mfaToken, onDone }: { mfaToken: string; onDone: () => void })
     <form onSubmit={(event) => (event.preventDefault(), void submit(code))}>
       <Stack>
         <Text size="sm">Enter the code from your authenticator app.</Text>
-        <PinInput
-          length={6}
-          type="number"
-          oneTimeCode
+        <TextInput
+          label="Authentication code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
           autoFocus
           value={code}
-          onChange={setCode}
-          onComplete={(value) => void submit(value)}
-          aria-label="Authentication code"
+          onChange={(event) => {
+            const value = event.currentTarget.value.replace(/\D/g, '');
+            setCode(value);
+            if (value.length === 6) void submit(value);
+          }}
           error={problem !== null}
         />
         {problem && (
