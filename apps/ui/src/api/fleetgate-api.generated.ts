@@ -38,6 +38,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the namespace’s sessions, newest first */
+        get: operations["getSessions"];
+        put?: never;
+        /** Record a connection that resolved its device (gateways) */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a session */
+        get: operations["getSession"];
+        put?: never;
+        /** Set whether the login succeeded (gateways) */
+        post: operations["setSessionAuthenticationStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a live session on whichever gateway holds it; the person’s ssh says why */
+        post: operations["clsoeSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/keepalive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The session is still there (gateways) */
+        post: operations["keepAliveSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{uid}/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A device reports itself offline (alias of the internal route) */
+        put: operations["setDeviceOffline"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/devices/{uid}/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a device offline */
+        post: operations["updateDeviceStatusOffline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sshkeys/public-keys/evaluate/{fingerprint}/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a public key may log in as a user on a device (gateways): its username rule and its filter */
+        get: operations["evaluatePublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/login": {
         parameters: {
             query?: never;
@@ -317,6 +438,23 @@ export interface paths {
         patch: operations["acceptDevice"];
         trace?: never;
     };
+    "/api/devices/{uid}/host-key/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the changed host key a device presented, so the gateway pins it and lets people log in again */
+        post: operations["acceptDeviceHostKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices": {
         parameters: {
             query?: never;
@@ -504,6 +642,26 @@ export interface paths {
         get: operations["getStatusDevices"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{uid}/terminal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket for the web terminal of a device
+         * @description A single-use ticket, valid for `expires_in` seconds, to open `path?ticket=<ticket>` on the gateway as a WebSocket (a browser cannot send an Authorization header there). The person then logs into the device with its username and a password or a key whose private half stays in the browser; the protocol is described in docs/web-terminal.md. API keys may not get tickets.
+         */
+        post: operations["createTerminalTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1150,6 +1308,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/customer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the namespace’s billing customer and payment methods */
+        get: operations["getCustomer"];
+        put?: never;
+        /** Create the namespace’s billing customer, named after its owner */
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/paymentmethod/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a payment method created by Stripe.js in the browser */
+        post: operations["attachPaymentMethod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/paymentmethod/detach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Detach one of the customer’s payment methods */
+        post: operations["detachPaymentMethod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/paymentmethod/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make one of the customer’s payment methods the default */
+        post: operations["setDefaultPaymentMethod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the subscription, with its status, period end and invoices */
+        get: operations["getSubscription"];
+        put?: never;
+        /** Subscribe the namespace to the paid plan */
+        post: operations["createSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A link to Stripe’s billing portal for the customer */
+        post: operations["createBillingPortalLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whether the namespace may accept one more device, and be connected to */
+        post: operations["evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/device-choice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Over the device limit, keep these accepted devices; the others go back to pending */
+        post: operations["choiceDevices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/devices-most-used": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accepted devices suggested for the device choice */
+        get: operations["getDevicesMostUsed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a device acceptance or a namespace deletion to Stripe (through the worker) */
+        post: operations["report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe’s webhook deliveries, verified by their Stripe-Signature */
+        post: operations["billingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe’s webhook deliveries, verified by their Stripe-Signature */
+        post: operations["billingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get session recorded data: the frames the terminal received */
+        get: operations["getSessionData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/asciicast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the recording as an asciicast v2 file (asciinema play, asciinema-player), streamed */
+        get: operations["getSessionAsciicast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the recording’s hash chain and platform signatures: intact, or the first chunk that does not match */
+        get: operations["verifySessionRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{uid}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the recording with its hash chain and signatures, for offline verification (docs/recordings.md) */
+        get: operations["getSessionRecordingBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateway’s audit log of this namespace, newest first; filterable by kind, reason, username, address, device, at */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/host-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the gateway’s host keys */
+        get: operations["adminListHostKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/host-keys/{algorithm}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate the family’s key, replacing (rotating) the one it had; new connections get it at once */
+        post: operations["adminGenerateHostKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Enable or disable the family’s key */
+        patch: operations["adminUpdateHostKey"];
+        trace?: never;
+    };
+    "/admin/api/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the live connections of every gateway process */
+        get: operations["adminListConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a live connection (its gateway process closes it) */
+        delete: operations["adminDisconnect"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each gateway process: listening, connections, uptime, version */
+        get: operations["adminGatewayStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateway’s audit log across every namespace, newest first; filterable by kind, reason, username, address, device, at, tenant_id */
+        get: operations["adminListAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1194,6 +1746,145 @@ export interface components {
             endpoints: components["schemas"]["EndpointsDto"];
             /** @description Whether the instance has been set up (it has a user) */
             setup: boolean;
+        };
+        DeviceIdentityDto: {
+            /**
+             * @description MAC address, or the preferred identity the agent was given
+             * @example 00:11:22:33:44:55
+             */
+            mac: string;
+        };
+        DeviceInfoDto: {
+            /**
+             * @description Operating system id (os-release ID)
+             * @example debian
+             */
+            id: string;
+            /** @example Debian GNU/Linux 12 (bookworm) */
+            pretty_name: string;
+            /**
+             * @description Agent version
+             * @example 0.1.0
+             */
+            version: string;
+            /** @example x86_64 */
+            arch: string;
+            /** @example native */
+            platform: string;
+        };
+        DevicePositionDto: {
+            /** @example 52.52 */
+            latitude: number;
+            /** @example 13.405 */
+            longitude: number;
+        };
+        DeviceDto: {
+            uid: string;
+            /** @example kitchen-pi */
+            name: string;
+            identity: components["schemas"]["DeviceIdentityDto"];
+            info: components["schemas"]["DeviceInfoDto"];
+            public_key: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: date-time */
+            last_seen: string;
+            /** @description Connected to the gateway and heard from within the last two minutes */
+            online: boolean;
+            /**
+             * @description Namespace’s name
+             * @example examplespace
+             */
+            namespace: string;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "rejected" | "removed" | "unused";
+            /** Format: date-time */
+            status_updated_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example 203.0.113.7 */
+            remote_addr: string;
+            position: components["schemas"]["DevicePositionDto"] | null;
+            tags: string[];
+            public_url: boolean;
+            /** @description Whether the namespace’s device limit would let the device be accepted */
+            acceptable: boolean;
+            /** @description The device presented another SSH host key than the one pinned for it ("host key changed"): the gateway refuses logins until an administrator accepts the change (POST /api/devices/{uid}/host-key/accept). */
+            host_key_changed: boolean;
+            /** @example SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU */
+            presented_host_key_fingerprint: string | null;
+        };
+        SessionPositionDto: {
+            /** @example 52.52 */
+            latitude: number;
+            /** @example 13.405 */
+            longitude: number;
+        };
+        SessionDto: {
+            uid: string;
+            device_uid: string;
+            /** @description The session’s device; null once it was deleted. */
+            device: components["schemas"]["DeviceDto"] | null;
+            /** Format: uuid */
+            tenant_id: string;
+            /**
+             * @description The user on the device
+             * @example root
+             */
+            username: string;
+            /** @example 203.0.113.7 */
+            ip_address: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            last_seen: string;
+            /** @description Live now: not closed, and kept alive by its gateway within SESSION_EXPIRY_SECONDS. */
+            active: boolean;
+            /** @description The device accepted the login; false for failed attempts. */
+            authenticated: boolean;
+            recorded: boolean;
+            /**
+             * @example shell
+             * @enum {string}
+             */
+            type: "none" | "shell" | "exec" | "subsystem" | "web";
+            /** @example xterm-256color */
+            term: string;
+            position: components["schemas"]["SessionPositionDto"];
+        };
+        SessionCloseRequestDto: {
+            /** @description Device’s UID */
+            device: string;
+        };
+        SessionCreateRequestDto: {
+            /** @description Session’s UID */
+            uid: string;
+            /** @description Device’s UID */
+            device_uid: string;
+            /**
+             * @description The user on the device
+             * @example root
+             */
+            username: string;
+            /** @example 203.0.113.7 */
+            ip_address: string;
+            /**
+             * @default none
+             * @enum {string}
+             */
+            type: "none" | "shell" | "exec" | "subsystem" | "web";
+            /**
+             * @default none
+             * @example xterm-256color
+             */
+            term: string;
+        };
+        SessionAuthenticatedRequestDto: {
+            /**
+             * @description Session’s authentication status.
+             * @default true
+             */
+            authenticated: boolean;
         };
         LoginResponseDto: {
             /** @description User token (RS256 JWT, valid for 72 hours) */
@@ -1336,31 +2027,6 @@ export interface components {
              */
             recovery_email_code: string;
         };
-        DeviceInfoDto: {
-            /**
-             * @description Operating system id (os-release ID)
-             * @example debian
-             */
-            id: string;
-            /** @example Debian GNU/Linux 12 (bookworm) */
-            pretty_name: string;
-            /**
-             * @description Agent version
-             * @example 0.1.0
-             */
-            version: string;
-            /** @example x86_64 */
-            arch: string;
-            /** @example native */
-            platform: string;
-        };
-        DeviceIdentityDto: {
-            /**
-             * @description MAC address, or the preferred identity the agent was given
-             * @example 00:11:22:33:44:55
-             */
-            mac: string;
-        };
         DeviceAuthRequestDto: {
             info: components["schemas"]["DeviceInfoDto"];
             /** @description Required unless hostname is given. */
@@ -1401,44 +2067,6 @@ export interface components {
             /** @description Base64 RSA PKCS#1 v1.5 SHA-256 signature of data */
             signature: string;
         };
-        DevicePositionDto: {
-            /** @example 52.52 */
-            latitude: number;
-            /** @example 13.405 */
-            longitude: number;
-        };
-        DeviceDto: {
-            uid: string;
-            /** @example kitchen-pi */
-            name: string;
-            identity: components["schemas"]["DeviceIdentityDto"];
-            info: components["schemas"]["DeviceInfoDto"];
-            public_key: string;
-            /** Format: uuid */
-            tenant_id: string;
-            /** Format: date-time */
-            last_seen: string;
-            /** @description Connected to the gateway and heard from within the last two minutes */
-            online: boolean;
-            /**
-             * @description Namespace’s name
-             * @example examplespace
-             */
-            namespace: string;
-            /** @enum {string} */
-            status: "pending" | "accepted" | "rejected" | "removed" | "unused";
-            /** Format: date-time */
-            status_updated_at: string;
-            /** Format: date-time */
-            created_at: string;
-            /** @example 203.0.113.7 */
-            remote_addr: string;
-            position: components["schemas"]["DevicePositionDto"] | null;
-            tags: string[];
-            public_url: boolean;
-            /** @description Whether the namespace’s device limit would let the device be accepted */
-            acceptable: boolean;
-        };
         DeviceUpdateRequestDto: {
             /**
              * @description New device name: 1 to 64 letters, digits, "-" or "_"
@@ -1460,6 +2088,23 @@ export interface components {
              *     ]
              */
             tags: string[];
+        };
+        TerminalTicketDto: {
+            /**
+             * @description Single-use ticket for the gateway’s web terminal WebSocket
+             * @example kq3T0c2Vf1m0gk0u8m5x2n8Zp3q9s1t7u4v6w0y2a5c
+             */
+            ticket: string;
+            /**
+             * @description Seconds the ticket stays valid unless used
+             * @example 30
+             */
+            expires_in: number;
+            /**
+             * @description The gateway path to open as a WebSocket with `?ticket=`; the protocol is in docs/web-terminal.md
+             * @example /ws/terminal
+             */
+            path: string;
         };
         DeviceFilterDto: {
             /**
@@ -1671,6 +2316,33 @@ export interface components {
         NamespaceSettingsDto: {
             session_record: boolean;
             connection_announcement: string;
+            /** @description Record what people type too */
+            session_record_input: boolean;
+            /** @description Days recordings are kept; 0 follows the platform default */
+            session_record_retention_days: number;
+        };
+        NamespaceBillingDto: {
+            /** @description True while the paid plan applies (active, trialing, past due, ending at period end) */
+            active: boolean;
+            /**
+             * @description inactive, or the Stripe subscription’s status
+             * @example active
+             */
+            status: string;
+            /** @example cus_H9J5n2eZvKYlo2C7X1QX2Qg */
+            customer_id: string;
+            /**
+             * @description Empty before the first subscription
+             * @example sub_H9J5n2eZvKYlo2C7X1QX2Qg
+             */
+            subscription_id: string;
+            /**
+             * @description Unix seconds; 0 when unknown
+             * @example 1767225600
+             */
+            current_period_end: number;
+            /** @description False while more devices are accepted than the plan allows: the gateway refuses connections */
+            can_connect: boolean;
         };
         NamespaceDto: {
             /** @example examplespace */
@@ -1693,14 +2365,18 @@ export interface components {
             device_count: number;
             /** Format: date-time */
             created_at: string;
-            /** @description Always null: billing is not offered */
-            billing: Record<string, never> | null;
+            /** @description Null where billing is off, or before the namespace has a billing customer */
+            billing: components["schemas"]["NamespaceBillingDto"] | null;
         };
         NamespaceSettingsUpdateDto: {
             /** @description Record the namespace’s SSH sessions */
             session_record?: boolean;
             /** @description Text shown to whoever connects to a device */
             connection_announcement?: string;
+            /** @description Record what people type too; off by default, since input holds passwords */
+            session_record_input?: boolean;
+            /** @description Days recordings are kept; 0 follows the platform default */
+            session_record_retention_days?: number;
         };
         NamespaceUpdateRequestDto: {
             /** @example examplespace */
@@ -1899,6 +2575,218 @@ export interface components {
             username: string;
             password: string;
         };
+        PaymentMethodDto: {
+            /** @example pm_H9J5n2eZvKYlo2C7X1QX2Qg */
+            id: string;
+            /**
+             * @description The last four digits only
+             * @example 4242
+             */
+            number: string;
+            /** @example visa */
+            brand: string;
+            /** @example 12 */
+            exp_month: number;
+            /** @example 2030 */
+            exp_year: number;
+            /**
+             * @description Always empty: card data stays with Stripe
+             * @example
+             */
+            cvc: string;
+            /** @description Whether invoices charge this method */
+            default: boolean;
+        };
+        CustomerDto: {
+            /** @example cus_H9J5n2eZvKYlo2C7X1QX2Qg */
+            id: string;
+            /** @example user */
+            name: string;
+            /** @example user@shellhub.io */
+            email: string;
+            payment_methods: components["schemas"]["PaymentMethodDto"][];
+        };
+        PaymentMethodRequestDto: {
+            /**
+             * @description Payment method’s ID, created in the browser by Stripe.js
+             * @example pm_H9J5n2eZvKYlo2C7X1QX2Qg
+             */
+            id: string;
+        };
+        InvoiceDto: {
+            /** @example in_1Pgc6tB7WZ01zgkWu9fdqL6I */
+            id: string;
+            /**
+             * @example paid
+             * @enum {string}
+             */
+            status: "draft" | "open" | "paid" | "uncollectible" | "void";
+            /** @example usd */
+            currency: string;
+            /**
+             * @description In the currency’s smallest unit (cents)
+             * @example 1000
+             */
+            amount: number;
+        };
+        SubscriptionDto: {
+            /** @example sub_H9J5n2eZvKYlo2C7X1QX2Qg */
+            id: string;
+            /** @example true */
+            active: boolean;
+            /** @example active */
+            status: string;
+            /**
+             * @description Unix seconds of the current period’s end
+             * @example 31536000
+             */
+            end_at: number;
+            invoices: components["schemas"]["InvoiceDto"][];
+        };
+        PortalLinkDto: {
+            /** @example https://billing.stripe.com/p/session/test_… */
+            url: string;
+        };
+        EvaluationDto: {
+            /**
+             * @description Whether one more device may be accepted
+             * @example false
+             */
+            can_accept: boolean;
+            /**
+             * @description Whether people may connect to the namespace’s devices
+             * @example true
+             */
+            can_connect: boolean;
+        };
+        DeviceChoiceRequestDto: {
+            /**
+             * @description UIDs of the accepted devices to keep; every other accepted device goes back to pending
+             * @example [
+             *       "13b0c8ea878e61ff849db69461795006a9594c8f6a6390ce0000100b0c9d7d0a"
+             *     ]
+             */
+            choices: string[];
+        };
+        WebhookReceiptDto: {
+            /** @example true */
+            received: boolean;
+            /** @enum {string} */
+            outcome: "applied" | "stale" | "ignored" | "duplicate";
+        };
+        PlayedFrameDto: {
+            /** @description Session UID */
+            uid: string;
+            /** @description What the terminal received, as text */
+            message: string;
+            tenant_id: string;
+            /** Format: date-time */
+            time: string;
+            /** @description Terminal columns */
+            width: number;
+            /** @description Terminal rows */
+            height: number;
+        };
+        RecordingVerificationDto: {
+            /**
+             * @description intact: every chunk matches the chain and the last one is signed; tampered: a chunk was changed or removed; incomplete: still recording, or cut short; empty: nothing recorded
+             * @enum {string}
+             */
+            status: "intact" | "tampered" | "incomplete" | "empty";
+            /** @description Chunks read before the verdict */
+            chunks: number;
+            /** @description The last chunk a valid platform signature covers, or -1 */
+            signed_through: number;
+            /** @description The first chunk that does not match */
+            first_bad_chunk?: number;
+            /** @description Why it does not match */
+            reason?: string;
+        };
+        AuditEventDto: {
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null when the event concerns no namespace
+             */
+            tenant_id: string | null;
+            /**
+             * @description login, auth-failed, refused, firewall-denied, blocked, host-key-changed, disconnected, or a policy denial
+             * @example refused
+             */
+            kind: string;
+            /** @example Device acme.pi is offline. */
+            reason: string;
+            /** @description The device login asked for */
+            username: string;
+            /** @example 203.0.113.7 */
+            address: string;
+            /** @description The device’s uid, when the target resolved */
+            device: string;
+            /** Format: date-time */
+            at: string;
+        };
+        HostKeyDto: {
+            /** @enum {string} */
+            algorithm: "rsa" | "ecdsa" | "ed25519";
+            /** @example 3072 */
+            bits: number;
+            /**
+             * @description As OpenSSH shows it
+             * @example SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU
+             */
+            fingerprint: string;
+            /** @example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… */
+            public_key: string;
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        HostKeyGenerateRequestDto: {
+            /**
+             * @description Size in bits: RSA 2048, 3072 (default) or 4096; ECDSA 256 (default), 384 or 521; Ed25519 256
+             * @example 3072
+             */
+            bits?: number;
+        };
+        HostKeyUpdateRequestDto: {
+            /** @description Whether gateways offer this key to new connections */
+            enabled: boolean;
+        };
+        LiveConnectionDto: {
+            id: string;
+            /** @description The gateway process that holds the connection */
+            process: string;
+            /** @example 203.0.113.7 */
+            address: string;
+            /** @description The device login asked for, once authenticated */
+            user: string;
+            /** @description The device’s uid, once logged in */
+            device: string;
+            /** Format: uuid */
+            tenant_id: string | null;
+            /** Format: date-time */
+            started_at: string;
+            /** @description Bytes received from the client */
+            bytes_in: number;
+            /** @description Bytes sent to the client */
+            bytes_out: number;
+        };
+        GatewayProcessDto: {
+            id: string;
+            hostname: string;
+            pid: number;
+            /** @description Whether its SSH listener is accepting connections */
+            listening: boolean;
+            /** @example 0.0.0.0:2222 */
+            address: string;
+            connection_count: number;
+            /** Format: date-time */
+            started_at: string;
+            uptime_seconds: number;
+            version: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1956,6 +2844,442 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InfoDto"];
                 };
+            };
+        };
+    };
+    getSessions: {
+        parameters: {
+            query?: {
+                /** @description Page number. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                page?: number;
+                /** @description Items per page. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                per_page?: number;
+                /** @description Base64 of a JSON array of {type:"property",params:{name,operator:contains|eq|ne|bool|gt|lt,value}} and {type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                filter?: string;
+                /** @description An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                sort_by?: "started_at" | "last_seen" | "username" | "ip_address" | "device_uid";
+                /** @description An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                order_by?: "asc" | "desc";
+            };
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description How many items match, across all pages. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreateRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description A field is missing or malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only for the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A session with this uid exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                /** @description Session’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    setSessionAuthenticationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionAuthenticatedRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only for the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    clsoeSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                /** @description Session’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCloseRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The uid or the device is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session of that device in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The session has already ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    keepAliveSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Kept alive; a closed session stays closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only for the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    setDeviceOffline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offline until a gateway that holds its tunnel refreshes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only for a device token or the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateDeviceStatusOffline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offline until a gateway that holds its tunnel refreshes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only for a device token or the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    evaluatePublicKey: {
+        parameters: {
+            query: {
+                /** @description The device the login is for */
+                device: string;
+            };
+            header?: never;
+            path: {
+                /** @description Legacy MD5 fingerprint */
+                fingerprint: string;
+                /** @description The user on the device */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": boolean;
+                };
+            };
+            /** @description Only for the internal service credential (X-Internal-Token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device, or no such key in its namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2695,6 +4019,59 @@ export interface operations {
                 content?: never;
             };
             /** @description The device is already accepted. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    acceptDeviceHostKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                /** @description Device’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDto"];
+                };
+            };
+            /** @description The device has no changed host key to accept. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,6 +4872,52 @@ export interface operations {
             };
             /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createTerminalTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                /** @description Device’s UID */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalTicketDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such device in this namespace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5946,6 +7369,1254 @@ export interface operations {
                 content?: never;
             };
             /** @description sign does not match, or the installation is already set up. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The namespace already has a customer. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    attachPaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentMethodRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Attached. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a payment method id, or Stripe refused it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The card was declined. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    detachPaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentMethodRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Detached. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    setDefaultPaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentMethodRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The default payment method was declined. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The namespace already has an active subscription. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createBillingPortalLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinkDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    evaluate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    choiceDevices: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceChoiceRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDto"];
+                };
+            };
+            /** @description Too many choices, a choice that is not an accepted device, or nothing to choose. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDevicesMostUsed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query: {
+                action: "device_accept" | "namespace_delete";
+            };
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The namespace has no active subscription. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Billing is not enabled on this deployment, or the namespace has no such billing object yet. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stripe failed (unreachable, refused our credentials, or an error of its own). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    billingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                "stripe-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event, exactly as Stripe sent it */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceiptDto"];
+                };
+            };
+            /** @description Missing, bad or old signature. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    billingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                "stripe-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event, exactly as Stripe sent it */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceiptDto"];
+                };
+            };
+            /** @description Missing, bad or old signature. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSessionData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayedFrameDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSessionAsciicast: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description asciicast v2: a JSON header line, then one [time, code, data] line per event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verifySessionRecording: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingVerificationDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSessionRecordingBundle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON lines: a header with the platform public key, the chunks, the signatures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Page number. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                page?: number;
+                /** @description Items per page. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                per_page?: number;
+                /** @description Base64 of a JSON array of {type:"property",params:{name,operator:contains|eq|ne|bool|gt|lt,value}} and {type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                filter?: string;
+                /** @description By time. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                order_by?: "asc" | "desc";
+            };
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description How many items match, across all pages. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminListHostKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminGenerateHostKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key family: one key per family */
+                algorithm: "rsa" | "ecdsa" | "ed25519";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostKeyGenerateRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyDto"];
+                };
+            };
+            /** @description An unknown family or a size it does not come in. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminUpdateHostKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key family: one key per family */
+                algorithm: "rsa" | "ecdsa" | "ed25519";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostKeyUpdateRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyDto"];
+                };
+            };
+            /** @description Disabling the last enabled key. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The family has no key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminListConnections: {
+        parameters: {
+            query?: {
+                /** @description Page number. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                page?: number;
+                /** @description Items per page. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description How many items match, across all pages. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveConnectionDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminDisconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connection’s id, as listed */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The holding process was told to end it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No live connection by that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminGatewayStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayProcessDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    adminListAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Page number. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                page?: number;
+                /** @description Items per page. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                per_page?: number;
+                /** @description Base64 of a JSON array of {type:"property",params:{name,operator:contains|eq|ne|bool|gt|lt,value}} and {type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                filter?: string;
+                /** @description By time. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                order_by?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description How many items match, across all pages. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
             403: {
                 headers: {
                     [name: string]: unknown;
