@@ -1506,8 +1506,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stripe’s webhook deliveries, verified by their Stripe-Signature */
-        post: operations["billingWebhook"];
+        /** The same webhook at ShellHub Cloud’s path */
+        post: operations["billingWebhookShellHubPath"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8074,7 +8074,7 @@ export interface operations {
             };
         };
     };
-    billingWebhook: {
+    billingWebhookShellHubPath: {
         parameters: {
             query?: never;
             header: {

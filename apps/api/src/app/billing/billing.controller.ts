@@ -166,13 +166,25 @@ export class BillingController {
 export class BillingWebhookController {
   constructor(private readonly webhooks: BillingWebhookService) {}
 
-  @Post(billingWebhookPaths.map((path) => path.slice(1)))
+  // One handler per path: each operation of the OpenAPI document needs its own operationId (the UI's generated
+  // client has one function per operation).
+  @Post(billingWebhookPaths[0].slice(1))
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'billingWebhook', summary: 'Stripe’s webhook deliveries, verified by their Stripe-Signature' })
   @ApiBody({ description: 'A Stripe event, exactly as Stripe sent it', schema: { type: 'object' } })
   @ApiOkResponse({ type: WebhookReceiptDto })
   @ApiBadRequestResponse({ description: 'Missing, bad or old signature.' })
   receive(@Req() request: Request, @Headers('stripe-signature') signature?: string) {
+    return this.webhooks.receive(request.body, signature);
+  }
+
+  @Post(billingWebhookPaths[1].slice(1))
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'billingWebhookShellHubPath', summary: 'The same webhook at ShellHub Cloud’s path' })
+  @ApiBody({ description: 'A Stripe event, exactly as Stripe sent it', schema: { type: 'object' } })
+  @ApiOkResponse({ type: WebhookReceiptDto })
+  @ApiBadRequestResponse({ description: 'Missing, bad or old signature.' })
+  receiveAtShellHubPath(@Req() request: Request, @Headers('stripe-signature') signature?: string) {
     return this.webhooks.receive(request.body, signature);
   }
 }
