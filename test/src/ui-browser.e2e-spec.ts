@@ -52,7 +52,7 @@ describe('the web UI in Chromium, against the running platform', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByText('an e-mail address, like name@example.com').waitFor();
 
-    await page.getByLabel('Name').fill('Grace Hopper');
+    await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password', { exact: true }).fill('a long passphrase 1');

@@ -77,6 +77,13 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       signature: 'c2lnbmF0dXJl',
       session_started_at: new Date(),
     });
+    await context.models.auditEvents.create({
+      id: randomBytes(12).toString('hex'),
+      tenant_id: tenantId,
+      kind: 'login',
+      reason: 'logged in with publickey',
+      at: new Date(),
+    });
   };
   const countsOf = async (tenantId: string) => ({
     devices: await context.models.devices.countDocuments({ tenant_id: tenantId }),
@@ -89,6 +96,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     sessions: await context.models.sessions.countDocuments({ tenant_id: tenantId }),
     recordingChunks: await context.models.recordingChunks.countDocuments({ tenant_id: tenantId }),
     recordingSignatures: await context.models.recordingSignatures.countDocuments({ tenant_id: tenantId }),
+    auditEvents: await context.models.auditEvents.countDocuments({ tenant_id: tenantId }),
   });
 
   /** Enqueues a job as the API does and waits until the worker finishes or gives up on it. */
@@ -165,6 +173,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      auditEvents: 1,
     });
     expect(await countsOf(deleted)).toEqual({
       devices: 0,
@@ -176,6 +185,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 0,
       recordingChunks: 0,
       recordingSignatures: 0,
+      auditEvents: 0,
     });
     expect(await countsOf(kept)).toEqual({
       devices: 2,
@@ -187,6 +197,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      auditEvents: 1,
     });
   });
 
@@ -206,6 +217,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 0,
       recordingChunks: 0,
       recordingSignatures: 0,
+      auditEvents: 0,
     });
   });
 
@@ -226,6 +238,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      auditEvents: 1,
     });
   });
 
@@ -277,6 +290,7 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      auditEvents: 1,
     });
     // Its tunnels are refused too, should the API not have got as far as saying so.
     expect((await app.get(DeviceAdmissionRepository).lookup(orphaned, 'any')).tenantDeleted).toBe(true);

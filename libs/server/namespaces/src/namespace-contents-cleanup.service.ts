@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ApiKeysRepository,
+  AuditEventsRepository,
   ConnectorsRepository,
   DevicesRepository,
   FirewallRulesRepository,
@@ -25,6 +26,7 @@ export interface NamespaceContentsDeleted {
   sessions: number;
   recordingChunks: number;
   recordingSignatures: number;
+  auditEvents: number;
 }
 
 export interface OrphanSweepResult {
@@ -52,6 +54,7 @@ export class NamespaceContentsCleanupService {
     private readonly sessions: SessionsRepository,
     private readonly recordingChunks: RecordingChunksRepository,
     private readonly recordingSignatures: RecordingSignaturesRepository,
+    private readonly auditEvents: AuditEventsRepository,
     private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
 
@@ -61,9 +64,13 @@ export class NamespaceContentsCleanupService {
    * has its namespace when the namespaces are read, or has none left.
    */
   async sweepOrphans(): Promise<OrphanSweepResult> {
-    const owners = await Promise.all(this.contentRepositories().map((repository) => repository.tenantIdsUnscoped()));
+    const owners = await Promise.all(
+      this.contentRepositories().map((repository) => repository.tenantIdsUnscoped()),
+    );
     const live = new Set(await this.namespaces.tenantIdsUnscoped());
-    const orphans = [...new Set(owners.flat())].filter((tenantId) => !live.has(tenantId) && tenantIdPattern.test(tenantId));
+    const orphans = [...new Set(owners.flat())].filter(
+      (tenantId) => !live.has(tenantId) && tenantIdPattern.test(tenantId),
+    );
     for (const tenantId of orphans) await this.deleteContents(tenantId);
     return { tenants: orphans };
   }
@@ -77,8 +84,18 @@ export class NamespaceContentsCleanupService {
     // Repeats what the API did on deletion, in case it did not get that far: no tunnel of the tenant stays up.
     await this.admissionStates.markTenantDeleted(scope.tenantId);
     await this.admissionStates.revoke({ tenantId: scope.tenantId, reason: 'namespace deleted' });
-    const [devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions, recordingChunks, recordingSignatures] =
-      await Promise.all([
+    const [
+      devices,
+      publicKeys,
+      firewallRules,
+      memberships,
+      apiKeys,
+      connectors,
+      sessions,
+      recordingChunks,
+      recordingSignatures,
+      auditEvents,
+    ] = await Promise.all([
       this.devices.deleteMany(scope, {}),
       this.publicKeys.deleteMany(scope, {}),
       this.firewallRules.deleteMany(scope, {}),
@@ -88,8 +105,21 @@ export class NamespaceContentsCleanupService {
       this.sessions.deleteByTenant(scope),
       this.recordingChunks.deleteMany(scope, {}),
       this.recordingSignatures.deleteMany(scope, {}),
+      // The gateway's events about the namespace go with it; the instance-wide log keeps only events of no namespace.
+      this.auditEvents.deleteMany(scope, {}),
     ]);
-    return { devices, publicKeys, firewallRules, memberships, apiKeys, connectors, sessions, recordingChunks, recordingSignatures };
+    return {
+      devices,
+      publicKeys,
+      firewallRules,
+      memberships,
+      apiKeys,
+      connectors,
+      sessions,
+      recordingChunks,
+      recordingSignatures,
+      auditEvents,
+    };
   }
 
   private contentRepositories() {
@@ -103,6 +133,7 @@ export class NamespaceContentsCleanupService {
       this.sessions,
       this.recordingChunks,
       this.recordingSignatures,
+      this.auditEvents,
     ];
   }
 }

@@ -44,7 +44,14 @@ export function DashboardPage() {
     queryFn: () => unwrapPage(api.GET('/api/announcements', { params: { query: { per_page: 5 } } })),
   });
 
-  if (!hasNamespace) return <NoNamespace />;
+  if (!hasNamespace) {
+    return (
+      <Stack>
+        <Title order={2}>Dashboard</Title>
+        <NoNamespace />
+      </Stack>
+    );
+  }
   return (
     <Stack>
       <Title order={2}>Dashboard</Title>
