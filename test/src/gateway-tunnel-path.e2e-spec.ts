@@ -8,6 +8,7 @@ import type { FirewallRuleRequest } from '@fleetgate/firewall';
 import { childEnvironment, createTestContext, type TestContext } from '@fleetgate/testing';
 import { ensureLocalUser, runningAsRoot } from './support/local-user';
 import { askpassEnvironment, clientOptions, generateClientKey, runAsync } from './support/openssh';
+import { eventually } from './support/platform';
 import { TunnelPath, withTimeout } from './support/tunnel-path';
 
 const USER = 'fgtest';
@@ -16,15 +17,6 @@ const describeAsRoot = runningAsRoot ? describe : describe.skip;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually<T>(probe: () => Promise<T | false | null | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /**
  * The device path in one process (gateway session, tunnel endpoint and registry, the agent's tunnel client and SSH

@@ -28,6 +28,7 @@ import { type AppProcess, childEnvironment, createTestContext, freePort, serverE
 import { startNodeApp } from './apps';
 import { ensureLocalUser, runningAsRoot } from './support/local-user';
 import { clientOptions, generateClientKey, runAsync } from './support/openssh';
+import { eventually } from './support/platform';
 import { TunnelPath, withTimeout } from './support/tunnel-path';
 
 const USER = 'fgtest';
@@ -35,15 +36,6 @@ const PASSWORD = 'device-password-42';
 const describeAsRoot = runningAsRoot ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually<T>(probe: () => Promise<T | false | null | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const platformKeys = generateKeyPairSync('rsa', {
   modulusLength: 2048,

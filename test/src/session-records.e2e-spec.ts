@@ -14,23 +14,12 @@ import { SessionsService } from '@fleetgate/sessions';
 import { childEnvironment, createTestContext, type TestContext } from '@fleetgate/testing';
 import { ensureLocalUser, runningAsRoot } from './support/local-user';
 import { askpassEnvironment, clientOptions, generateClientKey, runAsync } from './support/openssh';
+import { eventually } from './support/platform';
 import { TunnelPath, withTimeout } from './support/tunnel-path';
 
 const USER = 'fgtest';
 const PASSWORD = 'device-password-42';
 const describeAsRoot = runningAsRoot ? describe : describe.skip;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(probe: () => Promise<T | false | null | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /**
  * Session records of real OpenSSH logins through the gateway (issue 9, items 1 and 2): the gateway's sessions and
