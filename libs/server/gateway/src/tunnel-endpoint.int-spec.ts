@@ -59,7 +59,7 @@ describe('TunnelEndpoint and TunnelRegistry (real sockets, database and Redis)',
     const devices = new DevicesRepository(devicesModel);
     const namespaces = new NamespacesRepository(namespacesModel);
     // Spies count the device and namespace reads and let each one through to the real database.
-    const deviceReads = jest.spyOn(devices, 'findOne');
+    const deviceReads = jest.spyOn(devices, 'find');
     const namespaceReads = jest.spyOn(namespaces, 'findOne');
     const admissionStates = new DeviceAdmissionRepository(context.redis, context.redisPrefix);
     const registry = new TunnelRegistry({ maxPendingPickupsPerDevice });
