@@ -97,20 +97,12 @@ export class UserAccountsService {
       status: invitation ? ('confirmed' as const) : ('not-confirmed' as const),
       email_marketing: request.email_marketing,
     };
-    let user: UserDocument | null;
-    try {
-      user = completing
-        ? await this.users.updateById(completing.id, { $set: account })
-        : await this.users.create({ id: randomUUID(), max_namespaces: -1, ...account });
-    } catch (error) {
-      // Someone registered the same name or address between the check and the write.
-      if (isDuplicateKeyError(error))
-        throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
-          'username',
-          'email',
-        ]);
-      throw error;
-    }
+    // Someone may register the same name or address between the check and the write.
+    const user: UserDocument | null = await unlessTaken('username or email is taken', ['username', 'email'], () =>
+      completing
+        ? this.users.updateById(completing.id, { $set: account })
+        : this.users.create({ id: randomUUID(), max_namespaces: -1, ...account }),
+    );
     if (user && user.status === 'not-confirmed') await this.sendConfirmation(user);
   }
 
@@ -199,18 +191,11 @@ export class UserAccountsService {
     }
     if (change.password !== undefined) set.password_hash = await this.passwords.hash(change.password);
     if (Object.keys(set).length > 0) {
-      try {
-        // A new password ends every session, this one too: a stolen token must not outlive the change.
-        const ending = set.password_hash === undefined ? {} : { $inc: END_EVERY_SESSION };
-        await this.users.updateById(user.id, { $set: set, ...ending });
-      } catch (error) {
-        if (isDuplicateKeyError(error))
-          throw AppException.userFields(ErrorCode.Conflict, 'username or email is taken', [
-            'username',
-            'email',
-          ]);
-        throw error;
-      }
+      // A new password ends every session, this one too: a stolen token must not outlive the change.
+      const ending = set.password_hash === undefined ? {} : { $inc: END_EVERY_SESSION };
+      await unlessTaken('username or email is taken', ['username', 'email'], () =>
+        this.users.updateById(user.id, { $set: set, ...ending }),
+      );
     }
     for (const { field, address } of addresses) await this.requestAddressChange(user, field, address);
   }
@@ -233,13 +218,9 @@ export class UserAccountsService {
       ]);
     }
     if (change.field === 'email') await this.refuseTaken({ email: change.address }, user.id);
-    try {
-      await this.users.updateById(user.id, { $set: { [change.field]: change.address } });
-    } catch (error) {
-      if (isDuplicateKeyError(error))
-        throw AppException.userFields(ErrorCode.Conflict, 'email already taken', ['email']);
-      throw error;
-    }
+    await unlessTaken('email already taken', ['email'], () =>
+      this.users.updateById(user.id, { $set: { [change.field]: change.address } }),
+    );
   }
 
   private async requestAddressChange(
@@ -382,5 +363,15 @@ function requireNewPassword(password: string, field: string): void {
       `${field} must be ${NEW_PASSWORD_LENGTH.min} to ${NEW_PASSWORD_LENGTH.max} characters`,
       [field],
     );
+  }
+}
+
+/** A write that a unique index may refuse because someone took the name or address meanwhile: a 409 on those fields. */
+async function unlessTaken<T>(message: string, fields: string[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw AppException.userFields(ErrorCode.Conflict, message, fields);
+    throw error;
   }
 }
