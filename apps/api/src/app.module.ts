@@ -29,6 +29,7 @@ import { BillingApiModule } from './app/billing/billing-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
 import { UsersApiModule } from './app/users/users-api.module';
 import { SessionsApiModule } from './app/sessions/sessions-api.module';
+import { GatewayPoliciesApiModule } from './app/gateway-policies/gateway-policies-api.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         DevicesApiModule.forRoot({ billing: config.billing }),
         PublicKeysApiModule,
         FirewallApiModule,
+        GatewayPoliciesApiModule,
         TagsApiModule,
         ApiKeysApiModule,
         // After any module with static `api/namespaces/<word>` routes (API keys), which `:tenant` would shadow.
