@@ -24,6 +24,7 @@ import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { RecordingsApiModule } from './app/recordings/recordings-api.module';
 import { SystemModule } from './app/system/system.module';
+import { publicBillingOf } from './app/system/system.service';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
 import { BillingApiModule } from './app/billing/billing-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
@@ -52,7 +53,7 @@ export class AppModule {
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
         UserSessionModule.forRoot(config.sessions),
-        SystemModule.forRoot(config.publicEndpoints),
+        SystemModule.forRoot({ endpoints: config.publicEndpoints, billing: publicBillingOf(billing) }),
         InternalCredentialsModule.forRoot({ token: config.internal.token }),
         // Before the devices' routes: `PUT api/devices/:uid/offline` is its own route, and stats count sessions.
         SessionsApiModule.forRoot(config.sessionRecords),
