@@ -69,14 +69,16 @@ describe('billing and instance administration in Chromium, against the running p
     const owner = await stack.newAccount('billing');
     const namespace = await stack.newNamespace(owner);
     const { context, page } = await stack.newPage();
+    // Anything outside the platform (the portal's address, which stripe-mock makes up) gets a stand-in page; the
+    // later route, Stripe.js, takes precedence for its own address.
+    await page.route(/^https:\/\//, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<html lang="en"><title>Stripe portal</title><h1>Stripe portal</h1></html>' }),
+    );
     let stripeJsRequests = 0;
     await page.route('https://js.stripe.com/**', (route) => {
       stripeJsRequests += 1;
       return route.fulfill({ contentType: 'text/javascript', body: fakeStripeJs });
     });
-    await page.route('https://billing.stripe.com/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<html lang="en"><title>Stripe portal</title><h1>Stripe portal</h1></html>' }),
-    );
     await stack.signIn(page, owner.username, owner.password);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 
@@ -113,8 +115,10 @@ describe('billing and instance administration in Chromium, against the running p
     expect(stored.body.billing).toMatchObject({ active: true, subscription_id: expect.stringMatching(/^sub_/) });
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The page leaves for the portal link the API got from Stripe (stripe-mock's, answered by the stand-in above).
     await page.getByRole('button', { name: 'Manage billing on Stripe' }).click();
-    await page.waitForURL(/^https:\/\/billing\.stripe\.com\//);
+    await page.waitForURL((url) => url.protocol === 'https:');
+    await page.getByRole('heading', { name: 'Stripe portal' }).waitFor();
     await context.close();
   });
 

@@ -23,7 +23,7 @@ const PER_PAGE = 50;
 const CHART_PAGES = 5;
 
 const kindColor = (kind: string) =>
-  kind === 'login' || kind === 'mfa-passed' ? 'teal' : kind === 'disconnected' ? 'gray' : kind.includes('block') ? 'orange' : 'red';
+  kind === 'login' || kind === 'mfa-passed' ? 'teal.9' : kind === 'disconnected' ? 'gray.7' : kind.includes('block') ? 'orange.9' : 'red.9';
 
 function useAuditView(): [AuditView, (changes: Partial<AuditView>) => void] {
   const [params, setParams] = useSearchParams();
@@ -138,7 +138,7 @@ export function AuditLogPage() {
                 <Table.Tr key={event.id} data-testid="audit-event">
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{dayjs(event.at).format('YYYY-MM-DD HH:mm:ss')}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={kindColor(event.kind)} style={{ cursor: 'pointer' }} onClick={() => update({ kind: event.kind })}>
+                    <Badge variant="outline" color={kindColor(event.kind)} style={{ cursor: 'pointer' }} onClick={() => update({ kind: event.kind })}>
                       {event.kind}
                     </Badge>
                   </Table.Td>

@@ -55,7 +55,7 @@ function GatewayProcesses() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={process.listening ? 'teal' : 'red'} variant="light">
+                    <Badge color={process.listening ? 'teal.9' : 'red.9'} variant="outline">
                       {process.listening ? 'listening' : 'not listening'}
                     </Badge>
                   </Table.Td>

@@ -36,13 +36,13 @@ function PlanCard({ namespace }: { namespace: BillingNamespace }) {
           <Title order={3} size="h4">
             Plan
           </Title>
-          <Badge color={plan.plan === 'paid' ? 'teal' : 'gray'} variant="light" data-testid="billing-plan">
+          <Badge color={plan.plan === 'paid' ? 'teal.9' : 'gray'} variant={plan.plan === 'paid' ? 'filled' : 'light'} data-testid="billing-plan">
             {plan.plan === 'paid' ? 'Paid plan' : 'Free plan'}
           </Badge>
         </Group>
         <SimpleGrid cols={{ base: 1, xs: 3 }}>
           <Fact label="Subscription">
-            <Badge color={plan.attention ? 'orange' : 'gray'} variant="outline">
+            <Badge color={plan.attention ? 'orange.9' : 'gray'} variant="outline">
               {plan.status}
             </Badge>
           </Fact>
@@ -103,7 +103,7 @@ function PaymentMethods({ tenant, customer, publishableKey }: { tenant: string; 
                     <Table.Td>
                       {label}{' '}
                       {method.default && (
-                        <Badge size="sm" variant="light">
+                        <Badge size="sm" variant="outline">
                           default
                         </Badge>
                       )}
@@ -186,7 +186,7 @@ function Invoices({ hasSubscription }: { hasSubscription: boolean }) {
                 <Table.Tr key={invoice.id} data-testid="invoice">
                   <Table.Td ff="monospace">{invoice.id}</Table.Td>
                   <Table.Td>
-                    <Badge variant="outline" color={invoice.status === 'paid' ? 'teal' : invoice.status === 'open' ? 'orange' : 'gray'}>
+                    <Badge variant="outline" color={invoice.status === 'paid' ? 'teal.9' : invoice.status === 'open' ? 'orange.9' : 'gray'}>
                       {invoice.status}
                     </Badge>
                   </Table.Td>

@@ -10,7 +10,7 @@ export function HostKeyChangedBadge({ device }: { device: Pick<Device, 'host_key
   if (!device.host_key_changed) return null;
   return (
     <Tooltip label="The device presented another SSH host key than the pinned one: logins are refused until the change is accepted">
-      <Badge color="red" variant="light" size="sm">
+      <Badge color="red.9" variant="outline" size="sm">
         host key changed
       </Badge>
     </Tooltip>
