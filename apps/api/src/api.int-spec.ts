@@ -44,7 +44,12 @@ describe('api application (in process, real database and Redis)', () => {
   it('tells clients and agents its version and public endpoints, and whether it is set up yet', async () => {
     const before = await fetch(`${api.url}/info?agent_version=0.17.1`);
     expect(before.status).toBe(200);
-    expect(await before.json()).toEqual({ version: expect.any(String), endpoints, setup: false });
+    expect(await before.json()).toEqual({
+      version: expect.any(String),
+      endpoints,
+      setup: false,
+      billing: { enabled: false, publishable_key: null },
+    });
 
     await persist.user(context.connection);
     expect(await (await fetch(`${api.url}/info`)).json()).toMatchObject({ setup: true });

@@ -24,11 +24,13 @@ import { NamespacesApiModule } from './app/namespaces/namespaces-api.module';
 import { PublicKeysApiModule } from './app/public-keys/public-keys-api.module';
 import { RecordingsApiModule } from './app/recordings/recordings-api.module';
 import { SystemModule } from './app/system/system.module';
+import { publicBillingOf } from './app/system/system.service';
 import { AnnouncementsApiModule } from './app/announcements/announcements-api.module';
 import { BillingApiModule } from './app/billing/billing-api.module';
 import { ConnectorsApiModule } from './app/connectors/connectors-api.module';
 import { UsersApiModule } from './app/users/users-api.module';
 import { SessionsApiModule } from './app/sessions/sessions-api.module';
+import { GatewayPoliciesApiModule } from './app/gateway-policies/gateway-policies-api.module';
 
 @Module({})
 export class AppModule {
@@ -51,7 +53,7 @@ export class AppModule {
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
         UserSessionModule.forRoot(config.sessions),
-        SystemModule.forRoot(config.publicEndpoints),
+        SystemModule.forRoot({ endpoints: config.publicEndpoints, billing: publicBillingOf(billing) }),
         InternalCredentialsModule.forRoot({ token: config.internal.token }),
         // Before the devices' routes: `PUT api/devices/:uid/offline` is its own route, and stats count sessions.
         SessionsApiModule.forRoot(config.sessionRecords),
@@ -60,6 +62,7 @@ export class AppModule {
         DevicesApiModule.forRoot({ billing: config.billing }),
         PublicKeysApiModule,
         FirewallApiModule,
+        GatewayPoliciesApiModule,
         TagsApiModule,
         ApiKeysApiModule,
         // After any module with static `api/namespaces/<word>` routes (API keys), which `:tenant` would shadow.

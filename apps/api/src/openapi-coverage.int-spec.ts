@@ -74,4 +74,25 @@ describe('the OpenAPI document', () => {
     const missing = expected.filter((route) => !documented.has(route) && !(route in notServed));
     expect(missing).toEqual([]);
   });
+
+  it('lists the routes beyond the contract: gateway policies and instance administration (issue 12)', async () => {
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'GET /api/gateway/channel-policies',
+        'POST /api/gateway/channel-policies',
+        'GET /api/gateway/channel-policies/{id}',
+        'PUT /api/gateway/channel-policies/{id}',
+        'DELETE /api/gateway/channel-policies/{id}',
+        'GET /api/gateway/authentication-policy',
+        'PUT /api/gateway/authentication-policy',
+        'GET /admin/api/settings',
+        'PUT /admin/api/settings',
+        'PATCH /admin/api/settings',
+      ]),
+    );
+  });
 });

@@ -87,6 +87,31 @@ describe('the role matrix, route by route', () => {
     });
     return `/api/firewall/rules/${String(created['id'])}`;
   };
+  const aChannelPolicy = {
+    name: 'matrix',
+    active: true,
+    priority: 1,
+    username: '',
+    filter: { tags: ['matrix'] },
+    channels: {
+      shell: true,
+      exec: true,
+      exec_commands: [],
+      scp: true,
+      sftp: true,
+      subsystem: true,
+      subsystem_names: [],
+      local_forwarding: true,
+      local_forwarding_destinations: [],
+      remote_forwarding: false,
+      x11_forwarding: false,
+      agent_forwarding: false,
+    },
+  };
+  const channelPolicy = async (namespace: Namespace) => {
+    const created = await asOwner(namespace, { method: 'POST', path: '/api/gateway/channel-policies', body: aChannelPolicy });
+    return `/api/gateway/channel-policies/${String(created['id'])}`;
+  };
   const connector = async (namespace: Namespace) => {
     const created = await asOwner(namespace, {
       method: 'POST',
@@ -376,6 +401,47 @@ describe('the role matrix, route by route', () => {
           method: 'DELETE',
           path: `${await firewallRule(ns)}/tags`,
           body: { tag: 'matrix' },
+        }),
+      },
+    ],
+    [
+      'GET /api/gateway/channel-policies',
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/gateway/channel-policies' }) },
+    ],
+    [
+      'GET /api/gateway/channel-policies/{id}',
+      { minimum: 'observer', call: async (ns) => ({ method: 'GET', path: await channelPolicy(ns) }) },
+    ],
+    [
+      'POST /api/gateway/channel-policies',
+      {
+        minimum: 'administrator',
+        call: async () => ({ method: 'POST', path: '/api/gateway/channel-policies', body: aChannelPolicy }),
+      },
+    ],
+    [
+      'PUT /api/gateway/channel-policies/{id}',
+      {
+        minimum: 'administrator',
+        call: async (ns) => ({ method: 'PUT', path: await channelPolicy(ns), body: { ...aChannelPolicy, active: false } }),
+      },
+    ],
+    [
+      'DELETE /api/gateway/channel-policies/{id}',
+      { minimum: 'administrator', call: async (ns) => ({ method: 'DELETE', path: await channelPolicy(ns) }) },
+    ],
+    [
+      'GET /api/gateway/authentication-policy',
+      { minimum: 'observer', call: async () => ({ method: 'GET', path: '/api/gateway/authentication-policy' }) },
+    ],
+    [
+      'PUT /api/gateway/authentication-policy',
+      {
+        minimum: 'administrator',
+        call: async () => ({
+          method: 'PUT',
+          path: '/api/gateway/authentication-policy',
+          body: { public_key: true, password: true, keyboard_interactive: false, require_mfa: false },
         }),
       },
     ],

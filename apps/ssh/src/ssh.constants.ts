@@ -5,3 +5,4 @@ export const PUBLIC_KEY_DIRECTORY = Symbol('PUBLIC_KEY_DIRECTORY');
 /** The `SessionRecorderFactory` the gateway hands each session to. */
 export const SESSION_RECORDERS = Symbol('SESSION_RECORDERS');
 export const GATEWAY_AUDIT = Symbol('GATEWAY_AUDIT');
+export const GATEWAY_POLICIES = Symbol('GATEWAY_POLICIES');

@@ -29,6 +29,8 @@ export interface Account {
 
 export interface BrowserStack {
   ui: string;
+  /** The test's database and Redis (fixtures the API cannot make, such as the instance-admin flag). */
+  context: TestContext;
   apiUrl: string;
   smtp: TestSmtpServer;
   browser: Browser;
@@ -53,8 +55,13 @@ const linkIn = (text: string): URL => {
 
 export { linkIn };
 
+export interface BrowserStackOptions {
+  /** More environment for the api and the worker (billing with stripe-mock), from the test's context. */
+  environment?: (context: TestContext) => Record<string, string>;
+}
+
 /** The whole platform as real processes (api, gateway, worker), an SMTP sink, the built UI and Chromium. */
-export async function startBrowserStack(testFile: string): Promise<BrowserStack> {
+export async function startBrowserStack(testFile: string, options: BrowserStackOptions = {}): Promise<BrowserStack> {
   const context: TestContext = await createTestContext(testFile);
   const smtp = await startTestSmtpServer();
   const scratch = await mkdtemp(join(tmpdir(), 'fleetgate-ui-'));
@@ -62,6 +69,7 @@ export async function startBrowserStack(testFile: string): Promise<BrowserStack>
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   const shared = { PLATFORM_KEY_DIR: join(scratch, 'keys'), LOG_LEVEL: 'info' };
+  const extra = options.environment?.(context) ?? {};
   const processes: AppProcess[] = [];
   const agents: AppProcess[] = [];
   let ui: UiServer | undefined;
@@ -82,6 +90,7 @@ export async function startBrowserStack(testFile: string): Promise<BrowserStack>
         'api',
         serverEnvironment(context, {
           ...shared,
+          ...extra,
           API_PORT: String(apiPort),
           PUBLIC_API_ENDPOINT: `127.0.0.1:${apiPort}`,
           PUBLIC_SSH_ENDPOINT: `127.0.0.1:${sshPort}`,
@@ -108,7 +117,7 @@ export async function startBrowserStack(testFile: string): Promise<BrowserStack>
     processes.push(
       await startNodeApp(
         'worker',
-        serverEnvironment(context, { WORKER_HEALTH_PORT: String(workerPort), SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port) }),
+        serverEnvironment(context, { ...extra, WORKER_HEALTH_PORT: String(workerPort), SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port) }),
         { url: `http://127.0.0.1:${workerPort}/healthz` },
       ),
     );
@@ -137,6 +146,7 @@ export async function startBrowserStack(testFile: string): Promise<BrowserStack>
 
   const stack: BrowserStack = {
     ui: uiUrl,
+    context,
     apiUrl,
     smtp,
     browser,

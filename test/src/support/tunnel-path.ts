@@ -3,30 +3,40 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Server } from 'ssh2';
 import { DeviceSshServer } from '@fleetgate/agent-ssh-server';
 import { TunnelClient } from '@fleetgate/agent-device';
 import { loadOrCreatePlatformKeys, type PlatformKeys, signDeviceToken } from '@fleetgate/auth';
 import {
+  AuthenticationPoliciesRepository,
+  ChannelPoliciesRepository,
   type DeviceDocument,
   DevicePresenceRepository,
   DevicePresenceStore,
   DevicesRepository,
   FirewallRulesRepository,
+  GatewaySettingsRepository,
+  MembershipsRepository,
   type NamespaceDocument,
   NamespacesRepository,
   PublicKeysRepository,
   SessionsRepository,
   type TenantScope,
   tenantScope,
+  UsersRepository,
 } from '@fleetgate/data-access';
 import { FirewallService } from '@fleetgate/firewall';
 import {
   AccessDecisionService,
+  AuthenticationPolicyService,
+  ChannelPoliciesService,
+  type GatewayAuditEvent,
   type GatewayEntrance,
   GatewayGauges,
   type GatewayContext,
+  GatewayListener,
   GatewaySession,
+  GatewaySettingsCache,
+  GatewaySettingsService,
   loadOrCreateHostKey,
   loopbackConnection,
   PresenceBatcher,
@@ -38,8 +48,8 @@ import {
   TunnelEndpoint,
   TunnelRegistry,
 } from '@fleetgate/gateway';
-import { DeviceAdmissionRepository, SessionCloseChannel } from '@fleetgate/queue';
-import { Clock, LoginLockoutService } from '@fleetgate/identity';
+import { DeviceAdmissionRepository, GatewayControlRepository, SessionCloseChannel } from '@fleetgate/queue';
+import { Clock, GatewaySecondFactorService, LoginLockoutService, MfaStateRepository } from '@fleetgate/identity';
 import { createLogger } from '@fleetgate/logging';
 import { type HealthServer, startHealthServer } from '@fleetgate/observability';
 import { PublicKeysService } from '@fleetgate/public-keys';
@@ -55,15 +65,36 @@ export interface PathSettings {
   recorders?: SessionRecorderFactory;
 }
 
+/** The gateway's clock, which a test may move forward (automatic blocks, lockouts, TOTP steps). */
+export class MovableClock extends Clock {
+  offsetMs = 0;
+
+  override now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+/** A gateway process of the path: its own listener and settings cache over the shared stores. */
+export interface PathGateway {
+  port: number;
+  settings: GatewaySettingsCache;
+  /** Hands an in-process connection to this gateway's listener (`GatewayListener.inject`), as from `clientAddress`. */
+  inject(socket: Duplex, clientAddress: string): void;
+  stop(): Promise<void>;
+}
+
 /**
  * The device path in one process, over real sockets and on the real database and Redis of the test file's
- * `TestContext`: an ssh2 server running `GatewaySession`s wired as apps/ssh wires them (`TargetResolver` on the
- * namespaces and devices repositories, `FirewallService`, `PublicKeysService`, the login lockout), the gateway's HTTP
+ * `TestContext`: a `GatewayListener` running `GatewaySession`s wired as apps/ssh wires them (`TargetResolver` on the
+ * namespaces and devices repositories, `FirewallService`, `PublicKeysService`, the login lockout, the channel and
+ * authentication policies, gateway MFA, the gateway settings cache, session records, recordings when `PathSettings`
+ * give a recorder factory, an audit sink that keeps events), the gateway's HTTP
  * side with `TunnelEndpoint`, `TunnelRegistry`, `TunnelAdmission` and a `PresenceBatcher`, and a device whose agent is
  * the real `TunnelClient` and `DeviceSshServer`. `start()` writes the namespace and the accepted device; a test
  * arranges keys and firewall rules through `services` (the API's own libraries) and changes state through them or
  * through `repositories`. Redis keys live under a prefix of this path's own, so that a lockout never outlives its
- * test; `stop()` deletes the tenant's documents. People connect with OpenSSH or ssh2 to `sshPort`.
+ * test; `stop()` deletes the tenant's documents. People connect with OpenSSH or ssh2 to `sshPort`, or in process
+ * through `connect()` as the web terminal does. Host keys come from a key file here, not from the database.
  */
 export class TunnelPath implements GatewayEntrance {
   readonly tenantId = randomUUID();
@@ -79,8 +110,21 @@ export class TunnelPath implements GatewayEntrance {
     sessions: SessionsRepository;
   };
   /** The libraries the API serves these resources with. */
-  readonly services: { publicKeys: PublicKeysService; firewall: FirewallService; tags: TagsService };
+  readonly services: {
+    publicKeys: PublicKeysService;
+    firewall: FirewallService;
+    tags: TagsService;
+    channelPolicies: ChannelPoliciesService;
+    authenticationPolicy: AuthenticationPolicyService;
+    gatewaySettings: GatewaySettingsService;
+  };
+  /** What the gateways reported to the audit sink. */
+  readonly auditEvents: GatewayAuditEvent[] = [];
+  readonly clock = new MovableClock();
+  /** The platform keys of this path (MFA secrets are sealed with them). */
+  keys!: PlatformKeys;
   readonly admissionStates: DeviceAdmissionRepository;
+  readonly control: GatewayControlRepository;
   /** Every stream the agent received from the gateway, for counting. */
   readonly agentStreams: Duplex[] = [];
   readonly gauges = new GatewayGauges();
@@ -96,7 +140,9 @@ export class TunnelPath implements GatewayEntrance {
   private readonly redisPrefix: string;
   private presence?: PresenceBatcher;
   private endpoint?: TunnelEndpoint;
-  private sshServer?: Server;
+  private readonly running: PathGateway[] = [];
+  private gatewayContext?: Omit<GatewayContext, 'decisions'>;
+  private hostKey: Buffer = Buffer.alloc(0);
   private http?: HealthServer;
   private agent?: TunnelClient;
   private agentRun?: Promise<unknown>;
@@ -134,12 +180,16 @@ export class TunnelPath implements GatewayEntrance {
       { keepaliveSeconds: settings.sessionKeepaliveSeconds ?? 30 },
       () => undefined,
     );
+    this.admissionStates = new DeviceAdmissionRepository(context.redis, this.redisPrefix);
+    this.control = new GatewayControlRepository(context.redis, this.redisPrefix);
     this.services = {
       publicKeys: new PublicKeysService(this.repositories.publicKeys),
       firewall: new FirewallService(this.repositories.firewallRules),
       tags: new TagsService(this.repositories.devices, this.repositories.publicKeys, this.repositories.firewallRules),
+      channelPolicies: new ChannelPoliciesService(new ChannelPoliciesRepository(models.channelPolicies)),
+      authenticationPolicy: new AuthenticationPolicyService(new AuthenticationPoliciesRepository(models.authenticationPolicies)),
+      gatewaySettings: new GatewaySettingsService(new GatewaySettingsRepository(models.gatewaySettings), this.control),
     };
-    this.admissionStates = new DeviceAdmissionRepository(context.redis, this.redisPrefix);
   }
 
   /**
@@ -167,7 +217,8 @@ export class TunnelPath implements GatewayEntrance {
 
     this.scratch = await mkdtemp(join(tmpdir(), 'fleetgate-tunnel-path-'));
     const keys: PlatformKeys = await loadOrCreatePlatformKeys(join(this.scratch, 'keys'));
-    const hostKey = await loadOrCreateHostKey(join(this.scratch, 'hostkeys'));
+    this.keys = keys;
+    this.hostKey = await loadOrCreateHostKey(join(this.scratch, 'hostkeys'));
     const { namespaces, devices } = this.repositories;
     // As apps/ssh's tunnel.providers.ts wires it, with apps/ssh's gathering window.
     this.presence = new PresenceBatcher(
@@ -204,25 +255,35 @@ export class TunnelPath implements GatewayEntrance {
     this.stopListeningForCloses = await new SessionCloseChannel(redis, this.context.redisPrefix).subscribe((request) =>
       this.sessions.closeRequested(request),
     );
-    const context: GatewayContext = {
+    const lockouts = new LoginLockoutService(redis, this.redisPrefix, { maxMinutes: this.settings.maxLockoutMinutes ?? 60 }, this.clock);
+    this.gatewayContext = {
       resolver: new TargetResolver(namespaces, devices),
-      decisions: new AccessDecisionService({ maxAuthAttempts: this.settings.maxAuthAttempts ?? 6 }),
       firewall: this.services.firewall,
       registry: this.registry,
       publicKeys,
-      passwordAttempts: new LoginLockoutService(redis, this.redisPrefix, { maxMinutes: this.settings.maxLockoutMinutes ?? 60 }, new Clock()),
+      passwordAttempts: lockouts,
       gauges: this.gauges,
       sessions: this.sessions,
       signingKeyPem: keys.privateKeyPem,
       logger: this.logger,
       recorders: this.settings.recorders,
+      now: () => this.clock.now(),
+      // As apps/ssh's policy.providers.ts wires them.
+      policies: {
+        activeChannelPolicies: (scope) => this.services.channelPolicies.activePolicies(scope),
+        authenticationPolicy: (scope) => this.services.authenticationPolicy.get(scope),
+      },
+      secondFactor: new GatewaySecondFactorService(
+        new UsersRepository(models.users),
+        new MembershipsRepository(models.memberships),
+        new MfaStateRepository(redis, this.redisPrefix),
+        lockouts,
+        this.clock,
+        keys,
+      ),
+      audit: { record: (event) => void this.auditEvents.push(event) },
     };
-    const server = new Server({ hostKeys: [hostKey], ident: 'Fleetgate' }, (connection, info) => {
-      new GatewaySession(connection, context, info.ip);
-    });
-    this.sshServer = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    this.sshPort = (server.address() as { port: number }).port;
+    this.sshPort = (await this.startGateway()).port;
 
     let assertionKey: string | null = null;
     const deviceServer = new DeviceSshServer({
@@ -252,12 +313,74 @@ export class TunnelPath implements GatewayEntrance {
     await withTimeout(up, 10_000, 'the agent tunnel');
   }
 
-  /** A connection to the gateway's SSH server from inside the process, as apps/ssh's web terminal makes one. */
+  /**
+   * A connection to the first gateway process's SSH listener from inside the process, as apps/ssh's web terminal
+   * makes one (`SshServerService.connect`): judged by the listener as a person at `clientAddress`.
+   */
   connect(clientAddress: string): Duplex {
-    if (!this.sshServer) throw new Error('the path is not started');
+    const first = this.running[0];
+    if (!first) throw new Error('the path is not started');
     const { person, gateway } = loopbackConnection(clientAddress);
-    this.sshServer.injectSocket(gateway as never);
+    first.inject(gateway, clientAddress);
     return person;
+  }
+
+  /**
+   * Starts a gateway process on the path's stores, as apps/ssh's SshServerService does: a listener admitting
+   * connections under its own cache of the gateway settings. The first one is started by `start()`; a second one
+   * stands for another gateway process (auto-blocks and settings are shared through the database and Redis).
+   */
+  async startGateway(): Promise<PathGateway> {
+    const shared = this.gatewayContext;
+    if (!shared) throw new Error('start() the path first');
+    const settings = GatewaySettingsCache.withConfiguredDefaults(
+      {
+        find: () => new GatewaySettingsRepository(this.context.models.gatewaySettings).find(),
+        subscribeToSettings: (onChange) => this.control.subscribeToSettings(onChange),
+      },
+      { maxAuthAttempts: this.settings.maxAuthAttempts ?? 6, logLevel: 'silent' },
+      this.logger,
+    );
+    await settings.start();
+    const listener = new GatewayListener({
+      host: '127.0.0.1',
+      port: 0,
+      hostKeys: () => [this.hostKey],
+      settings,
+      autoBlock: this.control,
+      logger: this.logger,
+      audit: shared.audit,
+      now: () => this.clock.now(),
+      onConnection: ({ connection, clientAddress, settings: current, credentialFailed }) => {
+        new GatewaySession(
+          connection,
+          {
+            ...shared,
+            decisions: new AccessDecisionService({ maxAuthAttempts: current.auth_max_attempts }),
+            onCredentialFailure: credentialFailed,
+            idleTimeoutSeconds: current.idle_session_timeout,
+          },
+          clientAddress,
+        );
+      },
+    });
+    await listener.start();
+    const gateway: PathGateway = {
+      port: listener.port,
+      settings,
+      inject: (socket, clientAddress) => listener.inject(socket, clientAddress),
+      stop: async () => {
+        settings.stop();
+        await withTimeout(listener.stop(), 5_000, 'the ssh listener to close').catch(() => undefined);
+      },
+    };
+    this.running.push(gateway);
+    return gateway;
+  }
+
+  /** The gateway processes started so far, the first one included. */
+  gateways(): PathGateway[] {
+    return [...this.running];
   }
 
   /** Streams the agent holds that the gateway has not closed. */
@@ -275,7 +398,7 @@ export class TunnelPath implements GatewayEntrance {
     await withTimeout(this.agentRun ?? Promise.resolve(), 5_000, 'the agent to stop').catch(() => undefined);
     for (const stream of this.agentStreams) stream.destroy();
     this.endpoint?.stop();
-    await withTimeout(new Promise<void>((resolve) => (this.sshServer ? this.sshServer.close(() => resolve()) : resolve())), 5_000, "the ssh server to close").catch(() => undefined);
+    for (const gateway of this.running.splice(0)) await gateway.stop();
     await this.http?.close();
     await this.presence?.stop();
     this.stopListeningForCloses?.();
@@ -288,6 +411,9 @@ export class TunnelPath implements GatewayEntrance {
       models.publicKeys.deleteMany(tenant),
       models.firewallRules.deleteMany(tenant),
       models.sessions.deleteMany(tenant),
+      models.channelPolicies.deleteMany(tenant),
+      models.authenticationPolicies.deleteMany(tenant),
+      models.gatewaySettings.deleteMany({}),
     ]);
     await rm(this.scratch, { recursive: true, force: true });
   }

@@ -1,38 +1,55 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Duplex } from 'node:stream';
-import { Server, type Connection } from 'ssh2';
 import type { PlatformKeys } from '@fleetgate/auth';
 import type { SshConfig } from '@fleetgate/config';
 import { FirewallService } from '@fleetgate/firewall';
 import {
   AccessDecisionService,
+  type AdmittedConnection,
+  type GatewayAuditSink,
   type GatewayEntrance,
   GatewayGauges,
-  type GatewayAuditSink,
   GatewayHostKeyService,
+  GatewayListener,
+  type GatewayPolicySource,
   GatewaySession,
+  type GatewaySettings,
+  GatewaySettingsCache,
   LiveConnectionTracker,
   loadOrCreateHostKey,
   loopbackConnection,
   type PublicKeyDirectory,
-  ReloadableSshListener,
   SessionTracker,
   StoredDeviceHostKeyChanges,
   TargetResolver,
   TunnelRegistry,
 } from '@fleetgate/gateway';
-import { LoginLockoutService } from '@fleetgate/identity';
-import { SessionCloseChannel } from '@fleetgate/queue';
-import type { DrainableRecorderFactory } from '@fleetgate/recordings';
+import { GatewaySecondFactorService, LoginLockoutService } from '@fleetgate/identity';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
-import { GATEWAY_AUDIT, GATEWAY_LOGGER, PLATFORM_KEYS, PUBLIC_KEY_DIRECTORY, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
+import { GatewayControlRepository, SessionCloseChannel } from '@fleetgate/queue';
+import type { DrainableRecorderFactory } from '@fleetgate/recordings';
+import {
+  GATEWAY_AUDIT,
+  GATEWAY_LOGGER,
+  GATEWAY_POLICIES,
+  PLATFORM_KEYS,
+  PUBLIC_KEY_DIRECTORY,
+  SESSION_RECORDERS,
+  SSH_CONFIG,
+} from '../ssh.constants';
 
-/** Owns the ssh2 server: listens, hands each connection to a GatewaySession, and drains on shutdown. */
+/**
+ * Owns the SSH listener: admits connections under the current gateway settings (docs/gateway-policies.md) with the
+ * host keys stored in the database (docs/gateway-administration.md), hands each to a GatewaySession, and drains on
+ * shutdown.
+ */
 @Injectable()
 export class SshServerService implements OnModuleInit, BeforeApplicationShutdown, GatewayEntrance {
   private readonly logger = new Logger(SshServerService.name);
-  private listener?: ReloadableSshListener;
-  private readonly connections = new Set<Connection>();
+  private listener?: GatewayListener;
+  /** The enabled host keys' private PEMs, read at start and by `reloadHostKeys()`. */
+  private hostKeyPems: string[] = [];
+  private decisionsFor?: { settings: GatewaySettings; decisions: AccessDecisionService };
   private stopListeningForCloses?: () => void;
 
   constructor(
@@ -40,10 +57,11 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     @Inject(PLATFORM_KEYS) private readonly keys: PlatformKeys,
     @Inject(GATEWAY_LOGGER) private readonly gatewayLogger: PinoLogger,
     @Inject(PUBLIC_KEY_DIRECTORY) private readonly publicKeys: PublicKeyDirectory,
+    @Inject(GATEWAY_POLICIES) private readonly policies: GatewayPolicySource,
+    @Inject(GATEWAY_AUDIT) private readonly audit: GatewayAuditSink,
     private readonly firewall: FirewallService,
     private readonly resolver: TargetResolver,
     private readonly registry: TunnelRegistry,
-    private readonly decisions: AccessDecisionService,
     private readonly lockouts: LoginLockoutService,
     private readonly gauges: GatewayGauges,
     private readonly sessions: SessionTracker,
@@ -52,7 +70,9 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     private readonly hostKeys: GatewayHostKeyService,
     private readonly liveConnections: LiveConnectionTracker,
     private readonly hostKeyChanges: StoredDeviceHostKeyChanges,
-    @Inject(GATEWAY_AUDIT) private readonly audit: GatewayAuditSink,
+    private readonly settings: GatewaySettingsCache,
+    private readonly control: GatewayControlRepository,
+    private readonly secondFactor: GatewaySecondFactorService,
   ) {}
 
   get listening(): boolean {
@@ -60,7 +80,7 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   get port(): number {
-    return this.listener?.address()?.port ?? 0;
+    return this.listener?.port ?? 0;
   }
 
   async onModuleInit(): Promise<void> {
@@ -73,27 +93,41 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     // first stored key, so known_hosts entries stay valid.
     const fileKey = await loadOrCreateHostKey(this.config.ssh.hostKeyDirectory);
     await this.hostKeys.adoptIfNone(fileKey.toString('utf8'));
-    this.listener = new ReloadableSshListener(
-      (hostKeys) => new Server({ hostKeys, ident: 'Fleetgate' }, (connection, info) => this.accept(connection, info.ip, info.port)),
-    );
-    await this.listener.listen(this.config.ssh.port, this.config.ssh.host, await this.hostKeys.enabledPrivateKeys());
+    this.hostKeyPems = await this.enabledHostKeys();
+    this.settings.onChange((settings) => (this.gatewayLogger.level = settings.log_level));
+    await this.settings.start();
+    this.gatewayLogger.level = this.settings.current.log_level;
+    this.listener = new GatewayListener({
+      host: this.config.ssh.host,
+      port: this.config.ssh.port,
+      hostKeys: () => this.hostKeyPems,
+      settings: this.settings,
+      autoBlock: this.control,
+      onConnection: (admitted) => this.accept(admitted),
+      logger: this.gatewayLogger,
+      audit: this.audit,
+    });
+    await this.listener.start();
     this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
   }
 
-  /** New connections get the host keys enabled now (a change made through the admin API). */
+  /**
+   * New connections get the host keys enabled now (a change made through the admin API): the listener builds its
+   * next ssh2 server with them. Connections already open keep the key their key exchange used.
+   */
   async reloadHostKeys(): Promise<void> {
-    this.listener?.reload(await this.hostKeys.enabledPrivateKeys());
+    this.hostKeyPems = await this.enabledHostKeys();
+    this.listener?.invalidate();
     this.logger.log('host keys reloaded');
   }
 
   /** Before Redis and the database go away: the last recording chunks and session records still need them. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopListeningForCloses?.();
+    this.settings.stop();
     const listener = this.listener;
     if (listener) {
-      const closed = listener.close();
-      for (const connection of this.connections) connection.end();
-      await closed;
+      await listener.stop();
       await this.recorders.drain(this.config.shutdownTimeoutMs / 2);
     }
     await this.sessions.stop();
@@ -101,26 +135,28 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
 
   /**
    * A connection to this SSH server from inside the process, as a person at `clientAddress` (the web terminal's):
-   * it runs the same `GatewaySession` as a TCP connection does.
+   * the listener judges it by that address, and it runs the same `GatewaySession` as a TCP connection does.
    */
   connect(clientAddress: string): Duplex {
     if (!this.listener) throw new Error('the SSH server is not running');
     const { person, gateway } = loopbackConnection(clientAddress);
-    this.listener.inject(gateway as never);
+    this.listener.inject(gateway, clientAddress);
     return person;
   }
 
-  private accept(connection: Connection, clientAddress: string, clientPort: number): void {
-    // Without TCP_NODELAY every handshake waits ~85 ms on Nagle and delayed ACKs (field-lessons section 0).
-    // ssh2's typings omit Connection.setNoDelay, which forwards to the socket.
-    (connection as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
-    this.connections.add(connection);
-    connection.on('close', () => this.connections.delete(connection));
+  /** Refuses an empty set: no client could connect. */
+  private async enabledHostKeys(): Promise<string[]> {
+    const keys = await this.hostKeys.enabledPrivateKeys();
+    if (keys.length === 0) throw new Error('the gateway has no enabled host key');
+    return keys;
+  }
+
+  private accept({ connection, clientAddress, socket, settings, credentialFailed }: AdmittedConnection): void {
     const session = new GatewaySession(
       connection,
       {
         resolver: this.resolver,
-        decisions: this.decisions,
+        decisions: this.decisions(settings),
         registry: this.registry,
         publicKeys: this.publicKeys,
         firewall: this.firewall,
@@ -133,10 +169,22 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
         audit: this.audit,
         hostKeyChanges: this.hostKeyChanges,
         liveConnections: this.liveConnections,
+        policies: this.policies,
+        secondFactor: this.secondFactor,
+        onCredentialFailure: credentialFailed,
+        idleTimeoutSeconds: settings.idle_session_timeout,
       },
       clientAddress,
     );
-    this.liveConnections.opened(session.id, clientAddress, this.listener?.socketOf(clientAddress, clientPort), (reason) => session.disconnect(reason));
+    this.liveConnections.opened(session.id, clientAddress, socket, (reason) => session.disconnect(reason));
     connection.on('close', () => this.liveConnections.closed(session.id));
+  }
+
+  /** One decision service per settings version: the attempt budget is a gateway setting. */
+  private decisions(settings: GatewaySettings): AccessDecisionService {
+    if (this.decisionsFor?.settings !== settings) {
+      this.decisionsFor = { settings, decisions: new AccessDecisionService({ maxAuthAttempts: settings.auth_max_attempts }) };
+    }
+    return this.decisionsFor.decisions;
   }
 }

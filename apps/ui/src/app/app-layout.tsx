@@ -18,6 +18,8 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { signOut } from '../features/auth/auth-actions';
 import { useSession } from '../features/auth/session-store';
 import { NamespaceSwitcher } from '../features/namespaces/namespace-switcher';
+import { AdminNavLinks } from '../features/admin/admin-nav-links';
+import { BillingNavLink } from '../features/billing/billing-nav-link';
 
 const navigation = [
   { to: '/', label: 'Dashboard' },
@@ -101,6 +103,8 @@ export function AppLayout() {
             active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
           />
         ))}
+        <BillingNavLink onNavigate={close} />
+        <AdminNavLinks onNavigate={close} />
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

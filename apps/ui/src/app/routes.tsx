@@ -18,6 +18,8 @@ import { PublicKeysPage } from '../features/public-keys/public-keys-page';
 import { FirewallRulesPage } from '../features/firewall/firewall-rules-page';
 import { TagsPage } from '../features/tags/tags-page';
 import { ProfilePage } from '../features/profile/profile-page';
+import { BillingPage } from '../features/billing/billing-page';
+import { adminRoutes } from '../features/admin/admin-routes';
 import { AppLayout } from './app-layout';
 import { NotFoundPage } from './not-found-page';
 import { StatusPage } from './status-page';
@@ -60,6 +62,9 @@ export const router = createBrowserRouter([
           { path: 'firewall', element: <FirewallRulesPage /> },
           { path: 'tags', element: <TagsPage /> },
           { path: 'profile', element: <ProfilePage /> },
+          // Stripe's billing portal sends the owner back here (PUBLIC_UI_URL + /billing): keep it stable.
+          { path: 'billing', element: <BillingPage /> },
+          adminRoutes,
           { path: '*', element: <NotFoundPage /> },
         ],
       },

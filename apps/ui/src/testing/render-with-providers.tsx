@@ -5,7 +5,7 @@ import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 
 /** What jsdom lacks and Mantine reads: media queries and element sizes. */
-function polyfillBrowserApis(): void {
+export function polyfillBrowserApis(): void {
   globalThis.matchMedia ??= ((query: string) => ({
     matches: false,
     media: query,

@@ -24,10 +24,13 @@ export function showApiErrors(form: FormWithErrors, error: unknown, fieldAliases
   if (unplaced) notifyError(error);
 }
 
+/** Mantine's close button is an icon without a name: screen readers (and axe) need one. */
+const closeButtonProps = { 'aria-label': 'Dismiss' };
+
 export function notifyError(error: unknown): void {
-  notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(error) });
+  notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(error), closeButtonProps });
 }
 
 export function notifySuccess(message: string): void {
-  notifications.show({ color: 'teal', message });
+  notifications.show({ color: 'teal', message, closeButtonProps });
 }

@@ -77,6 +77,36 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       signature: 'c2lnbmF0dXJl',
       session_started_at: new Date(),
     });
+    await context.models.channelPolicies.create({
+      id: randomBytes(12).toString('hex'),
+      tenant_id: tenantId,
+      name: 'ops',
+      active: true,
+      priority: 1,
+      username: '',
+      filter: { hostname: '.*' },
+      channels: {
+        shell: true,
+        exec: true,
+        exec_commands: [],
+        scp: true,
+        sftp: true,
+        subsystem: true,
+        subsystem_names: [],
+        local_forwarding: true,
+        local_forwarding_destinations: [],
+        remote_forwarding: false,
+        x11_forwarding: false,
+        agent_forwarding: false,
+      },
+    });
+    await context.models.authenticationPolicies.create({
+      tenant_id: tenantId,
+      public_key: true,
+      password: false,
+      keyboard_interactive: false,
+      require_mfa: true,
+    });
     await context.models.auditEvents.create({
       id: randomBytes(12).toString('hex'),
       tenant_id: tenantId,
@@ -96,6 +126,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
     sessions: await context.models.sessions.countDocuments({ tenant_id: tenantId }),
     recordingChunks: await context.models.recordingChunks.countDocuments({ tenant_id: tenantId }),
     recordingSignatures: await context.models.recordingSignatures.countDocuments({ tenant_id: tenantId }),
+    channelPolicies: await context.models.channelPolicies.countDocuments({ tenant_id: tenantId }),
+    authenticationPolicies: await context.models.authenticationPolicies.countDocuments({ tenant_id: tenantId }),
     auditEvents: await context.models.auditEvents.countDocuments({ tenant_id: tenantId }),
   });
 
@@ -173,6 +205,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      channelPolicies: 1,
+      authenticationPolicies: 1,
       auditEvents: 1,
     });
     expect(await countsOf(deleted)).toEqual({
@@ -185,6 +219,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 0,
       recordingChunks: 0,
       recordingSignatures: 0,
+      channelPolicies: 0,
+      authenticationPolicies: 0,
       auditEvents: 0,
     });
     expect(await countsOf(kept)).toEqual({
@@ -197,6 +233,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      channelPolicies: 1,
+      authenticationPolicies: 1,
       auditEvents: 1,
     });
   });
@@ -217,6 +255,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 0,
       recordingChunks: 0,
       recordingSignatures: 0,
+      channelPolicies: 0,
+      authenticationPolicies: 0,
       auditEvents: 0,
     });
   });
@@ -238,6 +278,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      channelPolicies: 1,
+      authenticationPolicies: 1,
       auditEvents: 1,
     });
   });
@@ -290,6 +332,8 @@ describe('cleanup processor: delete-namespace-contents (real database and Redis)
       sessions: 1,
       recordingChunks: 1,
       recordingSignatures: 1,
+      channelPolicies: 1,
+      authenticationPolicies: 1,
       auditEvents: 1,
     });
     // Its tunnels are refused too, should the API not have got as far as saying so.

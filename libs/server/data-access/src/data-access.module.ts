@@ -19,6 +19,9 @@ import { SystemStateRepository } from './repositories/system-state.repository';
 import { DevicesRepository } from './repositories/devices.repository';
 import { NamespacesRepository } from './repositories/namespaces.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { AuthenticationPoliciesRepository } from './repositories/authentication-policies.repository';
+import { ChannelPoliciesRepository } from './repositories/channel-policies.repository';
+import { GatewaySettingsRepository } from './repositories/gateway-settings.repository';
 
 export interface DataAccessOptions {
   url: string;
@@ -44,6 +47,9 @@ const repositories = [
   SessionsRepository,
   SystemStateRepository,
   UsersRepository,
+  ChannelPoliciesRepository,
+  AuthenticationPoliciesRepository,
+  GatewaySettingsRepository,
 ];
 
 /**

@@ -75,3 +75,23 @@ export {
   type GatewayHostKeyDocument,
 } from './schemas/gateway-host-key.schema';
 export { GatewayHostKeysRepository } from './repositories/gateway-host-keys.repository';
+export type {
+  ChannelPermissions,
+  ChannelPolicyDocument,
+  ChannelPolicyFilter,
+  ForwardingAddress,
+} from './schemas/channel-policy.schema';
+export { ChannelPoliciesRepository } from './repositories/channel-policies.repository';
+export type { AuthenticationPolicyDocument } from './schemas/authentication-policy.schema';
+export {
+  AuthenticationPoliciesRepository,
+  type AuthenticationPolicyFields,
+} from './repositories/authentication-policies.repository';
+export {
+  gatewayLogLevels,
+  type GatewayLogLevel,
+  type GatewaySettingsDocument,
+  strictKeyExchangeModes,
+  type StrictKeyExchangeMode,
+} from './schemas/gateway-settings.schema';
+export { GatewaySettingsRepository, type GatewaySettingsFields } from './repositories/gateway-settings.repository';

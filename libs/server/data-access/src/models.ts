@@ -23,6 +23,13 @@ import {
   type GatewayHostKeyDocument,
   gatewayHostKeySchema,
 } from './schemas/gateway-host-key.schema';
+import { CHANNEL_POLICY_MODEL, type ChannelPolicyDocument, channelPolicySchema } from './schemas/channel-policy.schema';
+import {
+  AUTHENTICATION_POLICY_MODEL,
+  type AuthenticationPolicyDocument,
+  authenticationPolicySchema,
+} from './schemas/authentication-policy.schema';
+import { GATEWAY_SETTINGS_MODEL, type GatewaySettingsDocument, gatewaySettingsSchema } from './schemas/gateway-settings.schema';
 
 // Internal to the lib: the model names are the injection tokens of the raw models, so they never leave it.
 export const modelDefinitions: ModelDefinition[] = [
@@ -41,6 +48,9 @@ export const modelDefinitions: ModelDefinition[] = [
   { name: RECORDING_SIGNATURE_MODEL, schema: recordingSignatureSchema },
   { name: AUDIT_EVENT_MODEL, schema: auditEventSchema },
   { name: GATEWAY_HOST_KEY_MODEL, schema: gatewayHostKeySchema },
+  { name: CHANNEL_POLICY_MODEL, schema: channelPolicySchema },
+  { name: AUTHENTICATION_POLICY_MODEL, schema: authenticationPolicySchema },
+  { name: GATEWAY_SETTINGS_MODEL, schema: gatewaySettingsSchema },
 ];
 
 /** Every collection's raw model on one connection, by collection. */
@@ -60,6 +70,9 @@ export interface RawModels {
   recordingSignatures: Model<RecordingSignatureDocument>;
   auditEvents: Model<AuditEventDocument>;
   gatewayHostKeys: Model<GatewayHostKeyDocument>;
+  channelPolicies: Model<ChannelPolicyDocument>;
+  authenticationPolicies: Model<AuthenticationPolicyDocument>;
+  gatewaySettings: Model<GatewaySettingsDocument>;
 }
 
 /**
@@ -87,5 +100,8 @@ export function registerModels(connection: Connection): RawModels {
     recordingSignatures: connection.model<RecordingSignatureDocument>(RECORDING_SIGNATURE_MODEL),
     auditEvents: connection.model<AuditEventDocument>(AUDIT_EVENT_MODEL),
     gatewayHostKeys: connection.model<GatewayHostKeyDocument>(GATEWAY_HOST_KEY_MODEL),
+    channelPolicies: connection.model<ChannelPolicyDocument>(CHANNEL_POLICY_MODEL),
+    authenticationPolicies: connection.model<AuthenticationPolicyDocument>(AUTHENTICATION_POLICY_MODEL),
+    gatewaySettings: connection.model<GatewaySettingsDocument>(GATEWAY_SETTINGS_MODEL),
   };
 }

@@ -1,4 +1,6 @@
+import type { AuthenticationType } from 'ssh2';
 import type {
+  ChannelPolicyDocument,
   DeviceDocument,
   FirewallRuleDocument,
   NamespaceBilling,
@@ -9,6 +11,8 @@ import { tenantScope } from '@fleetgate/data-access';
 import { evaluateFirewall } from '@fleetgate/firewall';
 import { publicKeyAllows } from '@fleetgate/public-keys';
 import type { Sshid } from './sshid';
+import { type GatewayAuthenticationPolicy, type KeyOwnerFacts, methodVerdict, type SecondFactorSubject, secondFactorSubject } from './auth-policy';
+import { type ChannelRequest, channelVerdict, governingChannelPolicy } from './channel-policy';
 
 export interface ResolvedTarget {
   scope: TenantScope;
@@ -141,6 +145,26 @@ export class AccessDecisionService {
   attemptsExhausted(failures: number): AccessVerdict {
     if (failures < this.settings.maxAuthAttempts) return ALLOWED;
     return { allowed: false, reason: `Too many authentication attempts (${failures}) on one connection.` };
+  }
+
+  /** Whether the namespace's authentication policy lets a person log in with `method` (auth-policy.ts). */
+  authenticationMethod(policy: GatewayAuthenticationPolicy, method: AuthenticationType, target: ResolvedTarget): AccessVerdict {
+    return methodVerdict(policy, method, target.namespace);
+  }
+
+  /** Whose TOTP code a proved public key still needs, or why it cannot log in while MFA is required. */
+  secondFactor(policy: GatewayAuthenticationPolicy, owner: KeyOwnerFacts, target: ResolvedTarget): SecondFactorSubject {
+    return secondFactorSubject(policy, owner, target.namespace);
+  }
+
+  /** The channel policy that governs a login (channel-policy.ts), or null when none covers it. */
+  channelPolicy<Policy extends ChannelPolicyDocument>(target: ResolvedTarget, policies: readonly Policy[]): Policy | null {
+    return governingChannelPolicy(policies, { username: target.user, device: target.device });
+  }
+
+  /** Whether the governing channel policy lets the person open `request`. */
+  channel(policy: Pick<ChannelPolicyDocument, 'name' | 'channels'> | null, request: ChannelRequest): AccessVerdict {
+    return channelVerdict(policy, request);
   }
 
   /** The lockout subject of a gateway password: the login on that device, apart from API users' ids. */

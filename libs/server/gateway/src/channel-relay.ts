@@ -1,6 +1,21 @@
 import { Transform } from 'node:stream';
 import type { Client, ClientChannel, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import type { ChannelRecording, SessionRecorder } from './session-recorder';
+import type { AccessVerdict } from './access-decision';
+import type { ChannelRequest } from './channel-policy';
+import { refuseChannelOpen } from './channel-refusal';
+
+/**
+ * Decides each channel request before it reaches the device (the namespace's channel policy), and hears of the
+ * refusals and of traffic (for the idle timeout).
+ */
+export interface ChannelGuard {
+  check(request: ChannelRequest): AccessVerdict;
+  refused(request: ChannelRequest, reason: string): void;
+  active?(): void;
+}
+
+const ALLOW_ALL: ChannelGuard = { check: () => ({ allowed: true }), refused: () => undefined };
 
 /** The relay of one connection: tells the person's open channels when the device went away. */
 export interface ChannelRelay {
@@ -11,7 +26,8 @@ export interface ChannelRelay {
 /**
  * Relays what a person opens on the gateway to the same thing on the device: session channels (pty, env,
  * window-change, signals, shell, exec, subsystems such as sftp) and direct-tcpip (`ssh -L`, `ssh -D`).
- * Streams are piped, so SSH window flow control applies end to end in both directions.
+ * Streams are piped, so SSH window flow control applies end to end in both directions. Every request is first put
+ * to `guard` (the namespace's channel policy); a refused one never reaches the device.
  */
 export function relayChannels(
   person: Connection,
@@ -19,24 +35,41 @@ export function relayChannels(
   onChannel: (kind: string, detail?: string) => void,
   /** The session's recorder, when its namespace may record; channels wait for it before they relay. */
   recorder?: Promise<SessionRecorder | null>,
+  guard: ChannelGuard = ALLOW_ALL,
 ): ChannelRelay {
   const open = new Set<ServerChannel>();
   const track = (channel: ServerChannel) => {
     open.add(channel);
     channel.once('close', () => open.delete(channel));
   };
-  person.on('session', (accept) => relaySession(accept(), device, onChannel, track, recorder));
+  person.on('session', (accept) => relaySession(accept(), device, onChannel, track, recorder, guard));
   person.on('tcpip', (accept, reject, info) => {
+    const request: ChannelRequest = { kind: 'direct-tcpip', host: info.destIP, port: info.destPort };
+    const verdict = guard.check(request);
+    if (!verdict.allowed) {
+      guard.refused(request, verdict.reason);
+      return refuseChannelOpen(person, reject, `Fleetgate: ${verdict.reason}`);
+    }
     try {
       device.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, deviceChannel) => {
         if (error) return reject();
         onChannel('direct-tcpip', `${info.destIP}:${info.destPort}`);
-        join(accept(), deviceChannel, null);
+        join(accept(), deviceChannel, null, guard);
       });
     } catch {
       // The device's connection is already gone.
       reject();
     }
+  });
+  // Remote forwarding is not relayed to devices; a policy's refusal is still recorded, with its reason.
+  person.on('request', (_accept, reject, name, info) => {
+    if (name === 'tcpip-forward') {
+      const forward = info as { bindAddr: string; bindPort: number };
+      const request: ChannelRequest = { kind: 'tcpip-forward', host: forward.bindAddr, port: forward.bindPort };
+      const verdict = guard.check(request);
+      if (!verdict.allowed) guard.refused(request, verdict.reason);
+    }
+    reject?.();
   });
   return {
     interrupt(message) {
@@ -56,8 +89,22 @@ function relaySession(
   onChannel: (kind: string, detail?: string) => void,
   track: (channel: ServerChannel) => void,
   recorder: Promise<SessionRecorder | null> | undefined,
+  guard: ChannelGuard,
 ): void {
   let terminal: PseudoTtyInfo | undefined;
+  // Refusals of requests that have no channel of their own (agent and X11 forwarding), told on the next one.
+  const notices: string[] = [];
+  // Agent and X11 forwarding are not relayed to devices: refused either way, and a policy's refusal is told.
+  const refuseForwarding = (request: ChannelRequest, reject: (() => void) | undefined) => {
+    const verdict = guard.check(request);
+    if (!verdict.allowed) {
+      guard.refused(request, verdict.reason);
+      notices.push(`Fleetgate: ${verdict.reason}`);
+    }
+    reject?.();
+  };
+  session.on('auth-agent', (_accept, reject) => refuseForwarding({ kind: 'auth-agent' }, reject));
+  session.on('x11', (_accept, reject) => refuseForwarding({ kind: 'x11' }, reject));
   const env: Record<string, string> = {};
   let deviceChannel: ClientChannel | undefined;
   let recording: ChannelRecording | null = null;
@@ -89,11 +136,21 @@ function relaySession(
   // channel is open.
   const open = (
     person: ServerChannel,
-    kind: 'shell' | 'exec' | 'subsystem',
+    request: Extract<ChannelRequest, { kind: 'shell' | 'exec' | 'subsystem' }>,
     detail: string | undefined,
     start: (done: (error: Error | undefined, channel: ClientChannel) => void) => void,
   ) => {
+    const kind = request.kind;
     track(person);
+    for (const notice of notices.splice(0)) person.stderr.write(`${notice}\r\n`);
+    const verdict = guard.check(request);
+    if (!verdict.allowed) {
+      guard.refused(request, verdict.reason);
+      person.stderr.write(`Fleetgate: ${verdict.reason}\r\n`);
+      person.exit(1);
+      person.end();
+      return;
+    }
     const opened = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
         person.stderr.write(`Fleetgate: the device refused the ${kind} request: ${error.message}\r\n`);
@@ -103,7 +160,7 @@ function relaySession(
       }
       onChannel(kind, detail);
       deviceChannel = channel;
-      if (!recorder) return join(person, channel, null);
+      if (!recorder) return join(person, channel, null, guard);
       // Nothing reaches the person before the recorder decided, so a recording starts with the first byte. Output
       // waits in the channel meanwhile; its exit status and close are kept and replayed once joined.
       const early: Array<{ event: 'exit' | 'close'; args: unknown[] }> = [];
@@ -117,7 +174,7 @@ function relaySession(
           channel.off('exit', keepExit);
           channel.off('close', keepClose);
           recording = sessionRecorder?.channel(kind, terminal ? { cols: terminal.cols, rows: terminal.rows } : null) ?? null;
-          join(person, channel, recording);
+          join(person, channel, recording, guard);
           for (const { event, args } of early) channel.emit(event, ...args);
         });
     };
@@ -132,14 +189,14 @@ function relaySession(
   // A shell's detail is its terminal type, for the session record.
   session.on('shell', (accept) => {
     const person = accept();
-    open(person, 'shell', terminal?.term, (done) =>
+    open(person, { kind: 'shell' }, terminal?.term, (done) =>
       device.shell(window(), { env }, withoutTerminalIfRefused(person, done, (retry) => device.shell(false, { env }, retry))),
     );
   });
   session.on('exec', (accept, _reject, info) => {
     const person = accept();
     const pty = window();
-    open(person, 'exec', info.command, (done) =>
+    open(person, { kind: 'exec', command: info.command }, info.command, (done) =>
       device.exec(
         info.command,
         { env, ...(pty ? { pty } : {}) },
@@ -148,7 +205,7 @@ function relaySession(
     );
   });
   session.on('subsystem', (accept, _reject, info) =>
-    open(accept() as ServerChannel, 'subsystem', info.name, (done) => device.subsys(info.name, done)),
+    open(accept() as ServerChannel, { kind: 'subsystem', name: info.name }, info.name, (done) => device.subsys(info.name, done)),
   );
 }
 
@@ -201,7 +258,13 @@ function withoutTerminalIfRefused(
 }
 
 /** Pipes two channels together and carries the exit status and the close across. */
-function join(person: ServerChannel, device: ClientChannel, recording: ChannelRecording | null): void {
+function join(person: ServerChannel, device: ClientChannel, recording: ChannelRecording | null, guard: ChannelGuard): void {
+  // Traffic either way keeps the session from its idle timeout.
+  if (guard.active) {
+    const active = guard.active;
+    person.on('data', () => active());
+    device.on('data', () => active());
+  }
   if (recording) return joinRecorded(person, device, recording);
   person.pipe(device);
   device.pipe(person);

@@ -1,15 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { type AuthContext, type AuthenticationType, type Client, type Connection, utils } from 'ssh2';
-import type { FirewallRuleDocument, PublicKeyDocument, TenantScope } from '@fleetgate/data-access';
+import { type AuthContext, type AuthenticationType, type Client, type Connection, type KeyboardAuthContext, utils } from 'ssh2';
+import type { ChannelPolicyDocument, FirewallRuleDocument, PublicKeyDocument, TenantScope } from '@fleetgate/data-access';
 import type { Logger } from '@fleetgate/logging';
 import { signSessionAssertion } from '@fleetgate/tunnel';
 import type { AccessDecisionService, AccessVerdict, ResolvedTarget, Resolution } from './access-decision';
 import { sendAuthBanner } from './auth-banner';
-import { type ChannelRelay, relayChannels } from './channel-relay';
+import { DEFAULT_AUTHENTICATION_POLICY, type GatewayAuthenticationPolicy, type KeyOwnerFacts, offeredMethods } from './auth-policy';
+import type { ChannelRequest } from './channel-policy';
+import { type ChannelGuard, type ChannelRelay, relayChannels } from './channel-relay';
 import { connectToDevice, DeviceRefusedError, HostKeyChangedError, LoginAbandonedError } from './device-link';
 import type { DeviceHostKeyChanges } from './device-host-key-changes';
-import type { GatewayAuditSink } from './gateway-audit';
+import { type GatewayAuditSink, reportAudit } from './gateway-audit';
 import type { GatewayGauges } from './gateway-gauges';
 import type { SessionRecorder, SessionRecorderFactory } from './session-recorder';
 import type { SessionTracker, TerminableSession } from './session-tracker';
@@ -21,7 +23,23 @@ import { TunnelUnavailableError, type TunnelRegistry } from './tunnel-registry';
 
 /** The namespace's public key registered under a fingerprint, if any. */
 export interface PublicKeyDirectory {
-  findByFingerprint(scope: TenantScope, fingerprint: string): Promise<Pick<PublicKeyDocument, 'username' | 'filter'> | null>;
+  findByFingerprint(scope: TenantScope, fingerprint: string): Promise<Pick<PublicKeyDocument, 'username' | 'filter' | 'created_by'> | null>;
+}
+
+/** The namespace's channel policies and authentication policy (issue 12, items 1 and 2). */
+export interface GatewayPolicySource {
+  activeChannelPolicies(scope: TenantScope): Promise<ChannelPolicyDocument[]>;
+  authenticationPolicy(scope: TenantScope): Promise<GatewayAuthenticationPolicy>;
+}
+
+/** Gateway MFA: who registered a key, and their TOTP codes (`GatewaySecondFactorService` in the identity lib). */
+export interface SecondFactorCheck {
+  keyOwner(scope: TenantScope, userId: string | null | undefined): Promise<KeyOwnerFacts>;
+  verify(
+    clientAddress: string,
+    userId: string,
+    code: string,
+  ): Promise<{ accepted: true } | { accepted: false; reason: 'wrong'; lockedUntil: number } | { accepted: false; reason: 'locked' | 'busy'; retryAt: number }>;
 }
 
 /** The namespace's active firewall rules. */
@@ -61,15 +79,22 @@ export interface GatewayContext {
   /** Records sessions of namespaces that ask for it; absent, nothing is recorded. */
   recorders?: SessionRecorderFactory;
   now?: () => number;
-  /** The audit log: logins, refusals with their reason, blocks. */
+  /** The audit log: logins, refusals with their reason, policy denials, blocks. */
   audit?: GatewayAuditSink;
   /** Records a device that presented another host key than the pinned one. */
   hostKeyChanges?: DeviceHostKeyChanges;
   /** The process's live connections, told who logged in where. */
   liveConnections?: { loggedIn(sessionId: string, details: LoggedIn): void };
+  /** Without it, no namespace has policies: every method but keyboard-interactive and every channel are allowed. */
+  policies?: GatewayPolicySource;
+  secondFactor?: SecondFactorCheck;
+  /** A credential was checked and was wrong (automatic blocking counts these per client address). */
+  onCredentialFailure?: () => void;
+  /** Seconds without channel data before the connection is closed; 0 or absent never. */
+  idleTimeoutSeconds?: number;
 }
 
-const METHODS: AuthenticationType[] = ['publickey', 'password'];
+const METHODS: AuthenticationType[] = offeredMethods(DEFAULT_AUTHENTICATION_POLICY);
 
 /** The legacy MD5 fingerprint ShellHub stores for public keys: "aa:bb:...". */
 export function md5Fingerprint(keyBlob: Buffer): string {
@@ -102,6 +127,14 @@ export class GatewaySession implements TerminableSession {
   private readonly left = new AbortController();
   private readonly logger: Logger;
   private readonly sessionClosed: () => void;
+  private authenticationPolicy?: Promise<GatewayAuthenticationPolicy>;
+  private channelGuardReady?: Promise<ChannelGuard | undefined>;
+  private guard?: ChannelGuard;
+  private lastActivity = 0;
+  private methods: AuthenticationType[] = METHODS;
+  /** A public key proved, waiting for its member's TOTP code. */
+  private awaitingSecondFactor?: { userId: string; username: string };
+  private idleTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly person: Connection,
@@ -113,13 +146,14 @@ export class GatewaySession implements TerminableSession {
     person.on('authentication', (auth) =>
       void this.authenticate(auth).catch((error: unknown) => {
         this.logger.error({ err: error }, 'authentication failed unexpectedly');
-        if (!this.left.signal.aborted) auth.reject(METHODS);
+        if (!this.left.signal.aborted) auth.reject(this.methods);
       }),
     );
     person.on('ready', () => this.relay());
     person.on('error', (error) => this.logger.debug({ err: error.message }, 'client connection error'));
     person.on('close', () => {
       this.left.abort();
+      clearTimeout(this.idleTimer);
       this.device?.end();
       void this.recorder?.then((recorder) => recorder?.close());
       this.sessionClosed();
@@ -148,6 +182,19 @@ export class GatewaySession implements TerminableSession {
     const firewall = await this.firewallVerdict;
     if (this.gone) return;
     if (!firewall.allowed) return this.refuse(auth, firewall.reason, 'firewall-denied');
+    this.authenticationPolicy ??= this.loadAuthenticationPolicy(target);
+    this.channelGuardReady ??= this.channelGuard(target);
+    // Awaited at login; until then a failed read must not be an unhandled rejection.
+    this.channelGuardReady.catch(() => undefined);
+    const policy = await this.authenticationPolicy;
+    if (this.gone) return;
+    this.methods = offeredMethods(policy);
+    if (auth.method === 'none') return auth.reject(this.methods);
+    if (auth.method === 'keyboard-interactive' && this.awaitingSecondFactor) {
+      return this.askSecondFactor(auth, target, this.awaitingSecondFactor);
+    }
+    const method = decisions.authenticationMethod(policy, auth.method, target);
+    if (!method.allowed) return this.fail(auth, method.reason, 'method-denied');
 
     if (auth.method === 'publickey') {
       const key = await this.context.publicKeys.findByFingerprint(target.scope, md5Fingerprint(auth.key.data));
@@ -158,13 +205,100 @@ export class GatewaySession implements TerminableSession {
       if (!auth.signature) return auth.accept();
       const parsed = utils.parseKey(auth.key.data);
       if (parsed instanceof Error || !auth.blob || parsed.verify(auth.blob, auth.signature, auth.hashAlgo) !== true) {
+        this.context.onCredentialFailure?.();
         return this.fail(auth);
       }
+      if (policy.require_mfa) return this.requireSecondFactor(auth, target, policy, key?.created_by);
       if ((await this.openDevice(auth, target, 'publickey')) === 'refused') this.fail(auth);
       return;
     }
     if (auth.method === 'password') return this.passwordLogin(auth, target, auth.password);
-    return auth.reject(METHODS);
+    if (auth.method === 'keyboard-interactive') return this.keyboardPasswordLogin(auth, target);
+    return auth.reject(this.methods);
+  }
+
+  private async loadAuthenticationPolicy(target: ResolvedTarget): Promise<GatewayAuthenticationPolicy> {
+    return (await this.context.policies?.authenticationPolicy(target.scope)) ?? DEFAULT_AUTHENTICATION_POLICY;
+  }
+
+  /** The key is proved: its member must now answer a TOTP prompt before the device is reached. */
+  private async requireSecondFactor(
+    auth: AuthContext,
+    target: ResolvedTarget,
+    policy: GatewayAuthenticationPolicy,
+    keyCreator: string | undefined,
+  ): Promise<void> {
+    const owner = this.context.secondFactor
+      ? await this.context.secondFactor.keyOwner(target.scope, keyCreator)
+      : { userId: keyCreator ?? null, member: false, user: null };
+    if (this.gone) return;
+    const subject = this.context.decisions.secondFactor(policy, owner, target);
+    if (!subject.required) {
+      if ((await this.openDevice(auth, target, 'publickey')) === 'refused') this.fail(auth);
+      return;
+    }
+    if ('refused' in subject) return this.refuse(auth, subject.refused, 'mfa-refused');
+    this.awaitingSecondFactor = { userId: subject.userId, username: subject.username };
+    // Partial success (RFC 4252 section 5.1): the key was right, and one more method must follow.
+    auth.reject(['keyboard-interactive'], true);
+  }
+
+  private askSecondFactor(auth: KeyboardAuthContext, target: ResolvedTarget, subject: { userId: string; username: string }): void {
+    auth.prompt(
+      [{ prompt: 'Verification code: ', echo: false }],
+      'Fleetgate',
+      `Namespace ${target.namespace} requires a second factor: the code of ${subject.username}'s authenticator app.`,
+      (answers) =>
+        void this.checkSecondFactor(auth, target, subject, answers[0] ?? '').catch((error: unknown) => {
+          this.logger.error({ err: error }, 'second factor check failed unexpectedly');
+          if (!this.gone) auth.reject(['keyboard-interactive'], true);
+        }),
+    );
+  }
+
+  private async checkSecondFactor(
+    auth: KeyboardAuthContext,
+    target: ResolvedTarget,
+    subject: { userId: string; username: string },
+    code: string,
+  ): Promise<void> {
+    const secondFactor = this.context.secondFactor;
+    const outcome = secondFactor ? await secondFactor.verify(this.clientAddress, subject.userId, code) : ({ accepted: false, reason: 'wrong', lockedUntil: 0 } as const);
+    if (this.gone) return;
+    if (outcome.accepted) {
+      this.awaitingSecondFactor = undefined;
+      this.logger.info({ event: 'mfa-passed', user: subject.userId, device: target.device.uid }, 'second factor accepted');
+      if ((await this.openDevice(auth, target, 'publickey')) === 'refused') this.fail(auth);
+      return;
+    }
+    if (outcome.reason !== 'wrong' || outcome.lockedUntil > 0) {
+      const retryAt = outcome.reason === 'wrong' ? outcome.lockedUntil : outcome.retryAt;
+      const seconds = Math.max(1, Math.ceil((retryAt - this.now()) / 1000));
+      const reason =
+        outcome.reason === 'busy'
+          ? 'Another verification code is still being checked; try again in a second.'
+          : `Too many wrong verification codes for ${subject.username} from your address; try again in ${seconds} seconds.`;
+      return this.refuse(auth, reason, 'mfa-locked-out');
+    }
+    const reason = 'The verification code is wrong or was already used.';
+    this.audit('mfa-failed', reason, target);
+    this.context.onCredentialFailure?.();
+    this.explain(reason);
+    this.failures += 1;
+    const budget = this.context.decisions.attemptsExhausted(this.failures);
+    if (budget.allowed) return auth.reject(['keyboard-interactive'], true);
+    this.refuse(auth, budget.reason, 'blocked');
+    setImmediate(() => this.person.end());
+  }
+
+  /** The device password, asked through a keyboard-interactive prompt. */
+  private keyboardPasswordLogin(auth: KeyboardAuthContext, target: ResolvedTarget): void {
+    auth.prompt([{ prompt: 'Password: ', echo: false }], (answers) =>
+      void this.passwordLogin(auth, target, answers[0] ?? '').catch((error: unknown) => {
+        this.logger.error({ err: error }, 'keyboard-interactive login failed unexpectedly');
+        if (!this.gone) auth.reject(this.methods);
+      }),
+    );
   }
 
   /** The firewall decides once per connection, before any credential is looked at. */
@@ -202,6 +336,7 @@ export class GatewaySession implements TerminableSession {
       const outcome = await this.openDevice(auth, target, 'password', password);
       if (outcome === 'accepted') await ticket.succeeded();
       if (outcome !== 'refused') return;
+      this.context.onCredentialFailure?.();
       const lockedUntil = await ticket.failed();
       if (this.gone) return;
       if (lockedUntil === 0) return this.fail(auth);
@@ -221,6 +356,8 @@ export class GatewaySession implements TerminableSession {
     const { gauges, registry } = this.context;
     let stream: Duplex | undefined;
     try {
+      this.guard = await this.channelGuardReady;
+      if (this.gone) return 'abandoned';
       const pickupAnswered = gauges.pickupRequested();
       try {
         stream = await registry.openStream(target.device.uid);
@@ -258,7 +395,7 @@ export class GatewaySession implements TerminableSession {
         { event: 'session-opened', sshid: `${target.user}@${target.namespace}.${target.device.name}`, device: target.device.uid, method },
         'session opened',
       );
-      this.record('login', `logged in with ${method}`);
+      this.audit('login', `logged in with ${method}`);
       this.context.liveConnections?.loggedIn(this.id, { user: target.user, device: target.device.uid, tenantId: target.scope.tenantId });
       auth.accept();
       return 'accepted';
@@ -366,6 +503,8 @@ export class GatewaySession implements TerminableSession {
           return null;
         });
     }
+    // ssh2 refuses channels opened while nobody listens, so the relay starts at once, with the guard read at login;
+    // channels wait for the recorder before they relay.
     this.relayed = relayChannels(
       this.person,
       this.device,
@@ -374,7 +513,9 @@ export class GatewaySession implements TerminableSession {
         this.recordType(kind, detail);
       },
       this.recorder,
+      this.guard,
     );
+    this.startIdleTimer();
   }
 
   /** The first shell, command or subsystem gives the session its type (and a shell its terminal type). */
@@ -393,13 +534,55 @@ export class GatewaySession implements TerminableSession {
     this.person.end();
   }
 
+  /** The namespace's channel policy that governs this login, read once per connection, before the login completes. */
+  private async channelGuard(target: ResolvedTarget): Promise<ChannelGuard | undefined> {
+    if (!this.context.policies) return this.idleGuard();
+    const policies = await this.context.policies.activeChannelPolicies(target.scope);
+    const policy = this.context.decisions.channelPolicy(target, policies);
+    return {
+      check: (request: ChannelRequest) => this.context.decisions.channel(policy, request),
+      refused: (request: ChannelRequest, reason: string) => this.audit('channel-denied', `${describeRequest(request)}: ${reason}`, target),
+      active: () => this.touch(),
+    };
+  }
+
+  private idleGuard(): ChannelGuard | undefined {
+    if (!this.context.idleTimeoutSeconds) return undefined;
+    return { check: () => ({ allowed: true }), refused: () => undefined, active: () => this.touch() };
+  }
+
+  private touch(): void {
+    this.lastActivity = this.now();
+  }
+
+  /** Closes the connection after `idleTimeoutSeconds` without channel data in either direction. */
+  private startIdleTimer(): void {
+    const seconds = this.context.idleTimeoutSeconds ?? 0;
+    if (seconds <= 0) return;
+    this.touch();
+    const check = () => {
+      if (this.gone) return;
+      const idleMs = this.now() - this.lastActivity;
+      if (idleMs >= seconds * 1000) {
+        this.logger.info({ event: 'idle-timeout', seconds }, 'closing an idle session');
+        this.relayed?.interrupt(`Fleetgate: the session was idle for ${seconds} seconds and was closed.`);
+        this.person.end();
+        return;
+      }
+      this.idleTimer = setTimeout(check, Math.min(seconds * 1000 - idleMs + 50, 60_000));
+      this.idleTimer.unref();
+    };
+    this.idleTimer = setTimeout(check, seconds * 1000);
+    this.idleTimer.unref();
+  }
+
   /** A failed credential: the client may try another, within the connection's attempt budget. */
-  private fail(auth: AuthContext, reason?: string): void {
+  private fail(auth: AuthContext, reason?: string, kind = 'auth-failed'): void {
     if (reason) this.explain(reason);
-    this.record('auth-failed', reason ?? `${auth.method} authentication failed`);
+    this.audit(kind, reason ?? `${auth.method} authentication failed`);
     this.failures += 1;
     const budget = this.context.decisions.attemptsExhausted(this.failures);
-    if (budget.allowed) return auth.reject(METHODS);
+    if (budget.allowed) return auth.reject(this.methods);
     this.logger.info({ event: 'too-many-attempts', failures: this.failures }, 'authentication attempts exhausted');
     this.refuse(auth, budget.reason, 'blocked');
     setImmediate(() => this.person.end());
@@ -407,21 +590,29 @@ export class GatewaySession implements TerminableSession {
 
   /** Says why, then refuses every method, so the client stops trying. */
   private refuse(auth: AuthContext, reason: string, kind = 'refused'): void {
-    this.record(kind, reason);
+    this.audit(kind, reason);
     this.explain(reason);
     auth.reject([]);
   }
 
-  private record(kind: string, reason: string): void {
-    this.context.audit?.record({
-      tenantId: this.target?.scope.tenantId,
-      kind,
-      reason,
-      username: this.target?.user ?? this.login,
-      address: this.clientAddress,
-      device: this.target?.device.uid,
-      at: new Date(this.now()),
-    });
+  /**
+   * The one way this session reports to the audit log (`context.audit`): logins, refusals, failed credentials,
+   * policy denials. `target` defaults to the device this connection resolved, if any.
+   */
+  private audit(kind: string, reason: string, target: ResolvedTarget | undefined = this.target): void {
+    reportAudit(
+      this.context.audit,
+      {
+        tenantId: target?.scope.tenantId,
+        kind,
+        reason,
+        username: target?.user ?? this.login,
+        address: this.clientAddress,
+        device: target?.device.uid,
+        at: new Date(this.now()),
+      },
+      this.logger,
+    );
   }
 
   private explain(reason: string): void {
@@ -432,5 +623,19 @@ export class GatewaySession implements TerminableSession {
 
   private now(): number {
     return this.context.now?.() ?? Date.now();
+  }
+}
+
+function describeRequest(request: ChannelRequest): string {
+  switch (request.kind) {
+    case 'exec':
+      return `exec "${request.command.slice(0, 120)}"`;
+    case 'subsystem':
+      return `subsystem ${request.name.slice(0, 40)}`;
+    case 'direct-tcpip':
+    case 'tcpip-forward':
+      return `${request.kind} ${request.host.slice(0, 80)}:${request.port}`;
+    default:
+      return request.kind;
   }
 }

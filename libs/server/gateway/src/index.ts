@@ -21,12 +21,14 @@ export {
   type TargetLookup,
 } from './access-decision';
 export { GatewayGauges } from './gateway-gauges';
-export { relayChannels, type ChannelRelay } from './channel-relay';
+export { relayChannels, type ChannelGuard, type ChannelRelay } from './channel-relay';
 export {
   GatewaySession,
   md5Fingerprint,
   type FirewallRuleSource,
   type GatewayContext,
+  type GatewayPolicySource,
+  type SecondFactorCheck,
   type PasswordAttempts,
   type PasswordAttemptTicket,
   type PublicKeyDirectory,
@@ -57,7 +59,7 @@ export {
   type TerminalTargetDirectory,
   type WebTerminalTimings,
 } from './web-terminal/web-terminal-session';
-export type { GatewayAuditEvent, GatewayAuditSink } from './gateway-audit';
+export { reportAudit, type GatewayAuditEvent, type GatewayAuditSink } from './gateway-audit';
 export { StoredGatewayAuditSink, type AuditBatchSettings, type AuditEventWriter } from './stored-gateway-audit';
 export {
   describeHostKey,
@@ -69,7 +71,6 @@ export {
   type GeneratedHostKey,
   type HostKeyView,
 } from './gateway-host-keys';
-export { ReloadableSshListener } from './ssh-listener';
 export { LiveConnectionTracker, type LoggedIn } from './live-connections';
 export { GatewayStatusPublisher, type GatewayFleet, type GatewayStatusSettings } from './gateway-status-publisher';
 export { StoredDeviceHostKeyChanges, type DeviceHostKeyChanges } from './device-host-key-changes';
@@ -81,3 +82,38 @@ export {
   type GatewayProcessView,
   type LiveConnectionView,
 } from './live-connections.service';
+export {
+  channelVerdict,
+  destinationAllowed,
+  execCommandAllowed,
+  governingChannelPolicy,
+  isScpCommand,
+  parseNetwork,
+  type ChannelRequest,
+} from './channel-policy';
+export {
+  DEFAULT_AUTHENTICATION_POLICY,
+  methodVerdict,
+  offeredMethods,
+  secondFactorSubject,
+  type GatewayAuthenticationPolicy,
+  type KeyOwnerFacts,
+  type SecondFactorSubject,
+} from './auth-policy';
+export {
+  assertValidGatewaySettings,
+  ClientAddressRules,
+  defaultGatewaySettings,
+  SUPPORTED_ALGORITHMS,
+  type GatewaySettings,
+} from './gateway-settings';
+export { GatewaySettingsCache, type GatewaySettingsSource } from './gateway-settings-cache';
+export { GatewayListener, type AdmittedConnection, type AutoBlockStore, type GatewayListenerOptions } from './gateway-listener';
+export {
+  AuthenticationPolicyService,
+  ChannelPoliciesService,
+  GatewaySettingsService,
+  type ChannelPolicyRequest,
+  type ChannelPolicyView,
+} from './gateway-policies.service';
+export { GatewayPoliciesModule } from './gateway-policies.module';

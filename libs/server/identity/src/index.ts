@@ -66,3 +66,10 @@ export {
   type InternalCallerKind,
   type InternalCredentialsOptions,
 } from './internal-caller.guard';
+export {
+  GatewaySecondFactorService,
+  type GatewayKeyOwner,
+  type GatewaySecondFactorOutcome,
+} from './gateway-second-factor.service';
+export { MfaStateRepository } from './mfa-state.repository';
+export { verifyTotpCode } from './totp';

@@ -12,6 +12,7 @@ import type { LoginAttemptTicket } from './login-lockout.service';
 import { type LoginResponse, LoginService } from './login.service';
 import { MfaStateRepository, RECOVERY_CACHE_TTL_SECONDS } from './mfa-state.repository';
 import { PLATFORM_KEYS } from './platform-keys.module';
+import { verifyTotpCode } from './totp';
 import { END_EVERY_SESSION } from './user-session.service';
 
 /** The issuer authenticator apps show next to the account. */
@@ -19,7 +20,6 @@ export const MFA_ISSUER = 'Fleetgate';
 export const MFA_RESET_MAIN_EMAIL_TEMPLATE = 'mfa-reset-main';
 export const MFA_RESET_RECOVERY_EMAIL_TEMPLATE = 'mfa-reset-recovery';
 
-const STEP_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 6;
 const RECOVERY_CODE_LENGTH = 10;
 /** ShellHub's reset codes look like "JR36Q"; two of them plus the login lockout bound guessing. */
@@ -85,11 +85,6 @@ function hashRecoveryCode(code: string): string {
 /** Reset codes are short, so their hash is bound to the user: one precomputed table cannot serve every user. */
 function hashResetCode(userId: string, code: string): string {
   return createHash('sha256').update(`${userId}:${code.trim().toUpperCase()}`).digest('hex');
-}
-
-/** Names a TOTP secret in Redis keys without storing it: the secret is 160 random bits, so its hash reveals nothing. */
-function secretFingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 32);
 }
 
 function sameHash(left: string, right: string): boolean {
@@ -278,20 +273,8 @@ export class MfaService {
   }
 
   /** Checks a 6-digit code against `secret` at the clock's time and spends its time step for that secret. */
-  private async verifyTotp(userId: string, secret: string, code: string): Promise<boolean> {
-    const now = this.clock.now();
-    const totp = authenticator.clone({ epoch: now, step: STEP_SECONDS, digits: 6, window: 1 });
-    let delta: number | null;
-    try {
-      delta = totp.checkDelta(code.trim(), secret);
-    } catch {
-      // A secret that is not base32 matches no code.
-      return false;
-    }
-    if (delta === null) return false;
-    // A code is good for one use: an observed or phished code cannot be replayed within its drift window.
-    const step = Math.floor(now / (STEP_SECONDS * 1000)) + delta;
-    return this.state.markStepUsed(userId, secretFingerprint(secret), step);
+  private verifyTotp(userId: string, secret: string, code: string): Promise<boolean> {
+    return verifyTotpCode(this.state, this.clock.now(), userId, secret, code);
   }
 
   private async confirmedUser(userId: string): Promise<UserDocument> {

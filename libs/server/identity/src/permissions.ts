@@ -38,6 +38,10 @@ export enum Permission {
   SessionClose = 'session:close',
   DeviceHostKeyAccept = 'device:host_key_accept',
   AuditLogRead = 'audit_log:read',
+  ChannelPolicyCreate = 'channel_policy:create',
+  ChannelPolicyEdit = 'channel_policy:edit',
+  ChannelPolicyRemove = 'channel_policy:remove',
+  AuthenticationPolicyEdit = 'authentication_policy:edit',
 }
 
 const roleRank: Record<MemberRole, number> = { owner: 4, administrator: 3, operator: 2, observer: 1 };
@@ -104,6 +108,11 @@ const rules: Record<Permission, PermissionRule> = {
   [Permission.DeviceHostKeyAccept]: { minimumRole: 'administrator', apiKey: 'blocked' },
   // The gateway's audit log names people's client addresses and logins: administrators read it; keys may read.
   [Permission.AuditLogRead]: { minimumRole: 'administrator', apiKey: 'allowed' },
+  // Gateway policies postdate v0.17.1; they decide who reaches devices and how, as firewall rules do.
+  [Permission.ChannelPolicyCreate]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.ChannelPolicyEdit]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.ChannelPolicyRemove]: { minimumRole: 'administrator', apiKey: 'blocked' },
+  [Permission.AuthenticationPolicyEdit]: { minimumRole: 'administrator', apiKey: 'blocked' },
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {

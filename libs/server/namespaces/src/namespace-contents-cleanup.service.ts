@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   ApiKeysRepository,
+  AuthenticationPoliciesRepository,
+  ChannelPoliciesRepository,
   AuditEventsRepository,
   ConnectorsRepository,
   DevicesRepository,
@@ -26,6 +28,8 @@ export interface NamespaceContentsDeleted {
   sessions: number;
   recordingChunks: number;
   recordingSignatures: number;
+  channelPolicies: number;
+  authenticationPolicies: number;
   auditEvents: number;
 }
 
@@ -54,6 +58,8 @@ export class NamespaceContentsCleanupService {
     private readonly sessions: SessionsRepository,
     private readonly recordingChunks: RecordingChunksRepository,
     private readonly recordingSignatures: RecordingSignaturesRepository,
+    private readonly channelPolicies: ChannelPoliciesRepository,
+    private readonly authenticationPolicies: AuthenticationPoliciesRepository,
     private readonly auditEvents: AuditEventsRepository,
     private readonly admissionStates: DeviceAdmissionRepository,
   ) {}
@@ -94,6 +100,8 @@ export class NamespaceContentsCleanupService {
       sessions,
       recordingChunks,
       recordingSignatures,
+      channelPolicies,
+      authenticationPolicies,
       auditEvents,
     ] = await Promise.all([
       this.devices.deleteMany(scope, {}),
@@ -105,6 +113,8 @@ export class NamespaceContentsCleanupService {
       this.sessions.deleteByTenant(scope),
       this.recordingChunks.deleteMany(scope, {}),
       this.recordingSignatures.deleteMany(scope, {}),
+      this.channelPolicies.deleteMany(scope, {}),
+      this.authenticationPolicies.deleteMany(scope, {}),
       // The gateway's events about the namespace go with it; the instance-wide log keeps only events of no namespace.
       this.auditEvents.deleteMany(scope, {}),
     ]);
@@ -118,6 +128,8 @@ export class NamespaceContentsCleanupService {
       sessions,
       recordingChunks,
       recordingSignatures,
+      channelPolicies,
+      authenticationPolicies,
       auditEvents,
     };
   }
@@ -133,6 +145,8 @@ export class NamespaceContentsCleanupService {
       this.sessions,
       this.recordingChunks,
       this.recordingSignatures,
+      this.channelPolicies,
+      this.authenticationPolicies,
       this.auditEvents,
     ];
   }

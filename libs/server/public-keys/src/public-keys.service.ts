@@ -38,7 +38,8 @@ export interface PublicKeyView {
 export class PublicKeysService {
   constructor(private readonly publicKeys: PublicKeysRepository) {}
 
-  async create(scope: TenantScope, request: PublicKeyCreateRequest): Promise<PublicKeyView> {
+  /** `createdBy`: the registering user's id, whom gateway MFA asks for the second factor. */
+  async create(scope: TenantScope, request: PublicKeyCreateRequest, createdBy?: string): Promise<PublicKeyView> {
     const { data, fingerprint } = parseAuthorizedKey(request.data);
     assertPattern(request.username, 'username');
     const filter = validFilter(request.filter);
@@ -50,6 +51,7 @@ export class PublicKeysService {
           filter,
           name: request.name,
           username: request.username,
+          ...(createdBy ? { created_by: createdBy } : {}),
         }),
       );
     } catch (error) {

@@ -20,3 +20,4 @@ export {
   type GatewayProcessStatus,
   type LiveConnection,
 } from './gateway-fleet.repository';
+export { GatewayControlRepository } from './gateway-control.repository';

@@ -6,6 +6,7 @@ import { RedisHealthIndicator } from './redis-health.indicator';
 import { DeviceAdmissionRepository } from './device-admission.repository';
 import { SessionCloseChannel } from './session-close.channel';
 import { GatewayFleetRepository } from './gateway-fleet.repository';
+import { GatewayControlRepository } from './gateway-control.repository';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
 export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
@@ -48,6 +49,7 @@ export class QueueModule implements OnApplicationShutdown {
         DeviceAdmissionRepository,
         SessionCloseChannel,
         GatewayFleetRepository,
+        GatewayControlRepository,
       ],
       exports: [
         REDIS_CONNECTION,
@@ -57,6 +59,7 @@ export class QueueModule implements OnApplicationShutdown {
         DeviceAdmissionRepository,
         SessionCloseChannel,
         GatewayFleetRepository,
+        GatewayControlRepository,
       ],
     };
   }

@@ -22,6 +22,14 @@ export const billingVariables = {
     .string()
     .regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
     .optional(),
+  /**
+   * Stripe's publishable key (pk_…), which the UI's Stripe.js needs to create payment methods in the browser. Public
+   * by design: `GET /info` hands it out. Optional: without it the owner manages cards on Stripe's billing portal.
+   */
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe publishable key (pk_live_… or pk_test_…)')
+    .optional(),
   /** The Stripe billing meter that device acceptances are reported to as usage. */
   STRIPE_METER_EVENT_NAME: z
     .string()
@@ -61,6 +69,8 @@ export interface StripeSettings {
   priceIds: string[];
   webhookSecret: string;
   meterEventName: string;
+  /** For the browser's Stripe.js; public, never a secret. Absent: cards are managed on Stripe's portal. */
+  publishableKey?: string;
   /** An API endpoint other than Stripe's own (stripe-mock); absent in production. */
   endpoint?: { host?: string; port?: number; protocol?: 'http' | 'https' };
 }
@@ -94,6 +104,7 @@ export function billingSection(env: BillingVariables): BillingSettings {
       priceIds: env.STRIPE_PRICE_IDS,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
       meterEventName: env.STRIPE_METER_EVENT_NAME,
+      ...(env.STRIPE_PUBLISHABLE_KEY ? { publishableKey: env.STRIPE_PUBLISHABLE_KEY } : {}),
       ...(overridden
         ? { endpoint: { host: env.STRIPE_API_HOST, port: env.STRIPE_API_PORT, protocol: env.STRIPE_API_PROTOCOL } }
         : {}),

@@ -79,6 +79,16 @@ describe('server configuration', () => {
       });
     });
 
+    it('takes an optional publishable key for the browser, and refuses a secret key in its place', () => {
+      expect(loadApiConfig({ ...valid, ...stripe }).billing).not.toHaveProperty('stripe.publishableKey');
+      expect(loadApiConfig({ ...valid, ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123' }).billing).toMatchObject({
+        stripe: { publishableKey: 'pk_test_abc123' },
+      });
+      expect(() => loadApiConfig({ ...valid, ...stripe, STRIPE_PUBLISHABLE_KEY: 'sk_test_abc123' })).toThrow(
+        /STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key/,
+      );
+    });
+
     it('refuses a partial billing configuration, naming each variable missing', () => {
       let error: unknown;
       try {

@@ -48,7 +48,7 @@ export class PublicKeysController {
     @CurrentMember() member: AuthenticatedMember,
     @Body() body: PublicKeyCreateRequestDto,
   ): Promise<PublicKeyView> {
-    return this.publicKeys.create(member.scope, body);
+    return this.publicKeys.create(member.scope, body, member.userId);
   }
 
   @Get()

@@ -7,13 +7,34 @@ import { RedisHealthIndicator } from '@fleetgate/queue';
 
 export type PublicEndpoints = ApiConfig['publicEndpoints'];
 
-/** Injection token of the public endpoints `GET /info` announces. */
-export const PUBLIC_ENDPOINTS = Symbol('PUBLIC_ENDPOINTS');
+/** What the web UI needs to know about billing before anyone signs in: whether it is on, and Stripe.js's key. */
+export interface PublicBilling {
+  enabled: boolean;
+  /** Stripe's publishable key (public by design); null when billing is off or none is configured. */
+  publishable_key: string | null;
+}
+
+/** What `GET /info` announces: public by nature, never a secret. */
+export interface PublicInstanceSettings {
+  endpoints: PublicEndpoints;
+  billing: PublicBilling;
+}
+
+/** Injection token of the public settings `GET /info` announces. */
+export const PUBLIC_INSTANCE_SETTINGS = Symbol('PUBLIC_INSTANCE_SETTINGS');
+
+/** The public half of the billing configuration: the secret key and webhook secret never leave the config. */
+export function publicBillingOf(billing: ApiConfig['billing']): PublicBilling {
+  return billing.enabled
+    ? { enabled: true, publishable_key: billing.stripe.publishableKey ?? null }
+    : { enabled: false, publishable_key: null };
+}
 
 export interface InstanceInfo {
   version: string;
   endpoints: PublicEndpoints;
   setup: boolean;
+  billing: PublicBilling;
 }
 
 @Injectable()
@@ -22,7 +43,7 @@ export class SystemService {
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly systemState: SystemStateRepository,
-    @Inject(PUBLIC_ENDPOINTS) private readonly endpoints: PublicEndpoints,
+    @Inject(PUBLIC_INSTANCE_SETTINGS) private readonly settings: PublicInstanceSettings,
   ) {}
 
   health(): Promise<HealthReport> {
@@ -30,6 +51,11 @@ export class SystemService {
   }
 
   async info(): Promise<InstanceInfo> {
-    return { version: FLEETGATE_VERSION, endpoints: this.endpoints, setup: await this.systemState.isSetUp() };
+    return {
+      version: FLEETGATE_VERSION,
+      endpoints: this.settings.endpoints,
+      setup: await this.systemState.isSetUp(),
+      billing: this.settings.billing,
+    };
   }
 }

@@ -18,6 +18,9 @@ const minimumRole = {
   'namespace:members': 'administrator',
   'namespace:delete': 'owner',
   'api_key:edit': 'administrator',
+  'device:host_key_accept': 'administrator',
+  // Billing is the owner's alone, reads included (the customer shows cards).
+  'billing:manage': 'owner',
 } as const satisfies Record<string, MemberRole>;
 
 export type UiPermission = keyof typeof minimumRole;

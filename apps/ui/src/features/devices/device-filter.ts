@@ -66,7 +66,7 @@ export function viewToSearchParams(view: DeviceListView): URLSearchParams {
 }
 
 export type FilterItem =
-  | { type: 'property'; params: { name: string; operator: 'contains' | 'eq' | 'bool'; value: unknown } }
+  | { type: 'property'; params: { name: string; operator: 'contains' | 'eq' | 'ne' | 'bool' | 'gt' | 'lt'; value: unknown } }
   | { type: 'operator'; params: { name: 'and' | 'or' } };
 
 /**

@@ -17,6 +17,11 @@ export interface PublicKeyDocument {
   /** Regular expression a device login name must match; empty matches any. */
   username: string;
   filter: PublicKeyFilter;
+  /**
+   * The id of the user who registered the key (an API key's creator when a key registered it). Gateway MFA asks that
+   * member for the second factor (docs/gateway-policies.md); keys registered before it was recorded have none.
+   */
+  created_by?: string;
   created_at?: Date;
   updated_at?: Date;
 }
@@ -33,6 +38,7 @@ export const publicKeySchema = new Schema<PublicKeyDocument>(
       required: true,
       _id: false,
     },
+    created_by: { type: String },
   },
   documentSchemaOptions('public_keys'),
 );

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { InstanceInfo, PublicEndpoints } from '../system.service';
+import type { InstanceInfo, PublicBilling, PublicEndpoints } from '../system.service';
 
 class EndpointsDto implements PublicEndpoints {
   @ApiProperty({ example: 'fleetgate.example:443', description: 'Where clients reach the API' })
@@ -15,6 +15,19 @@ class EndpointsDto implements PublicEndpoints {
   tunnel!: string;
 }
 
+class PublicBillingDto implements PublicBilling {
+  @ApiProperty({ description: 'Whether billing (Stripe) is on for this deployment' })
+  enabled!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'pk_live_51H…',
+    description: 'Stripe’s publishable key, for Stripe.js in the browser; null when billing is off or none is set',
+  })
+  publishable_key!: string | null;
+}
+
 export class InfoDto implements InstanceInfo {
   @ApiProperty({ example: '0.1.0' })
   version!: string;
@@ -24,4 +37,7 @@ export class InfoDto implements InstanceInfo {
 
   @ApiProperty({ description: 'Whether the instance has been set up (it has a user)' })
   setup!: boolean;
+
+  @ApiProperty({ type: PublicBillingDto })
+  billing!: PublicBillingDto;
 }

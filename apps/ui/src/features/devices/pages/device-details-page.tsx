@@ -10,6 +10,7 @@ import { CopyField } from '../../../ui/copy-field';
 import { notifyError, notifySuccess, showApiErrors } from '../../../ui/form-errors';
 import { QueryState } from '../../../ui/query-state';
 import { useCan } from '../../auth/auth-actions';
+import { HostKeyChangedAlert, HostKeyChangedBadge } from '../components/host-key-changed';
 import { OnlineBadge } from '../components/online-badge';
 import { decideDevice, type Device, useDevice, useDeviceMutation, useInstanceInfo, useTagNames } from '../device-queries';
 
@@ -126,6 +127,7 @@ export function DeviceDetailsPage() {
             <Group gap="sm">
               <Title order={2}>{device.data.name}</Title>
               <OnlineBadge online={device.data.online} />
+              <HostKeyChangedBadge device={device.data} />
             </Group>
             <Group gap="xs">
               {device.data.status === 'accepted' && (
@@ -152,6 +154,7 @@ export function DeviceDetailsPage() {
               </Button>
             </Group>
           )}
+          <HostKeyChangedAlert device={device.data} />
           <Card withBorder>
             <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
               <Fact label="Status">{device.data.status}</Fact>

@@ -25,6 +25,7 @@ import { QueryState } from '../../../ui/query-state';
 import { notifyError, notifySuccess } from '../../../ui/form-errors';
 import { useCan } from '../../auth/auth-actions';
 import { AddDevicePanel } from '../components/add-device-panel';
+import { HostKeyChangedBadge } from '../components/host-key-changed';
 import { OnlineBadge } from '../components/online-badge';
 import { type DeviceListView, viewFromSearchParams, viewToSearchParams } from '../device-filter';
 import { decideDevice, type DeviceDecision, useDeviceList, useDevicesChanged, useTagNames } from '../device-queries';
@@ -200,7 +201,10 @@ export function DevicesPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <OnlineBadge online={device.online} />
+                    <Group gap={4} wrap="nowrap">
+                      <OnlineBadge online={device.online} />
+                      <HostKeyChangedBadge device={device} />
+                    </Group>
                   </Table.Td>
                   <Table.Td>{device.info?.pretty_name || '—'}</Table.Td>
                   <Table.Td>

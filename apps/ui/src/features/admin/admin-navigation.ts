@@ -1,0 +1,6 @@
+/** The instance administration pages, in the navigation's order; shown only to instance administrators. */
+export const adminNavigation = [
+  { to: '/admin/connections', label: 'Live connections' },
+  { to: '/admin/host-keys', label: 'Gateway host keys' },
+  { to: '/admin/audit-log', label: 'Gateway audit log' },
+];

@@ -1,0 +1,16 @@
+import type { RouteObject } from 'react-router-dom';
+import { AuditLogPage } from './audit-log-page';
+import { ConnectionsPage } from './connections-page';
+import { HostKeysPage } from './host-keys-page';
+import { RequireInstanceAdmin } from './require-instance-admin';
+
+/** The instance administration pages (`/admin/...`), behind the instance-admin check. */
+export const adminRoutes: RouteObject = {
+  path: 'admin',
+  element: <RequireInstanceAdmin />,
+  children: [
+    { path: 'connections', element: <ConnectionsPage /> },
+    { path: 'host-keys', element: <HostKeysPage /> },
+    { path: 'audit-log', element: <AuditLogPage /> },
+  ],
+};
