@@ -52,7 +52,7 @@ export class AppModule {
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
         UserSessionModule.forRoot(config.sessions),
-        SystemModule.forRoot(config.publicEndpoints),
+        SystemModule.forRoot(config.publicEndpoints, config.agentDistribution),
         InternalCredentialsModule.forRoot({ token: config.internal.token }),
         // Before the devices' routes: `PUT api/devices/:uid/offline` is its own route, and stats count sessions.
         SessionsApiModule.forRoot(config.sessionRecords),

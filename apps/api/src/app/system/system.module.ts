@@ -1,17 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SystemController } from './system.controller';
-import { PUBLIC_ENDPOINTS, type PublicEndpoints, SystemService } from './system.service';
+import { AppMetrics } from '@fleetgate/observability';
+import { AGENT_DISTRIBUTION, type AgentDistribution, PUBLIC_ENDPOINTS, type PublicEndpoints, SystemService } from './system.service';
 
 @Module({})
 export class SystemModule {
-  static forRoot(publicEndpoints: PublicEndpoints): DynamicModule {
+  static forRoot(publicEndpoints: PublicEndpoints, agentDistribution: AgentDistribution): DynamicModule {
     return {
       module: SystemModule,
       controllers: [SystemController],
       providers: [
         SystemService,
         { provide: PUBLIC_ENDPOINTS, useValue: publicEndpoints },
+        { provide: AGENT_DISTRIBUTION, useValue: agentDistribution },
+        // One registry per application: bootstrap.ts times every request into it.
+        { provide: AppMetrics, useFactory: () => new AppMetrics('api') },
       ],
+      exports: [AppMetrics],
     };
   }
 }
