@@ -10,6 +10,8 @@ import { loadApiConfig, loadSshConfig, loadWorkerConfig } from '@fleetgate/confi
 const root = join(__dirname, '..', '..');
 const chart = join(root, 'deploy/helm/fleetgate');
 const ciValues = join(chart, 'ci/test-values.yaml');
+// A helm built with `go install` assumes Kubernetes 1.20 when no cluster is asked; the chart needs 1.25 or later.
+const kubeVersion = ['--kube-version', '1.30.0'];
 
 interface Probe {
   httpGet?: { path: string; port: string | number };
@@ -53,7 +55,7 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 function render(extra: string[] = []): Manifest[] {
-  const result = run(['template', 'fleetgate', chart, '-f', ciValues, ...extra]);
+  const result = run(['template', 'fleetgate', chart, '-f', ciValues, ...kubeVersion, ...extra]);
   if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
   return parseAllDocuments(result.stdout)
     .map((document) => document.toJS() as Manifest | null)
@@ -80,12 +82,12 @@ describe('the Helm chart', () => {
   }, 1_600_000);
 
   it('passes helm lint --strict with external MongoDB and Redis', () => {
-    const result = run(['lint', chart, '--strict', '-f', ciValues]);
+    const result = run(['lint', chart, '--strict', '-f', ciValues, ...kubeVersion]);
     expect({ status: result.status, out: result.stdout.match(/\[(ERROR|WARNING)\].*/g) }).toEqual({ status: 0, out: null });
   });
 
   it('refuses to render without a MongoDB or a Redis', () => {
-    const result = run(['template', 'fleetgate', chart, '--set', 'redis.url=redis://r:6379']);
+    const result = run(['template', 'fleetgate', chart, ...kubeVersion, '--set', 'redis.url=redis://r:6379']);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/set mongodb\.url \(an external MongoDB replica set\) or mongodb\.existingSecret/);
   });
