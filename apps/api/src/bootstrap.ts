@@ -60,7 +60,8 @@ function timeRequests(app: NestExpressApplication, metrics: AppMetrics): void {
     const started = process.hrtime.bigint();
     response.once('finish', () => {
       const route = (request.route as { path?: unknown } | undefined)?.path;
-      const template = typeof route === 'string' ? `${request.baseUrl}${route}` : 'unmatched';
+      // Nest answers unknown paths through a catch-all route (`/{*path}`): those count as one series too.
+      const template = typeof route === 'string' && !route.includes('*') ? `${request.baseUrl}${route}` : 'unmatched';
       metrics.observeHttp(request.method, template, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();

@@ -32,10 +32,15 @@ export function renderInstallScript(values: InstallScriptValues): string {
 # Run with --help for the options.
 set -eu
 
-tenant="\${TENANT_ID:-${quoted(values.tenantId)}}"
-server="\${SERVER_ADDRESS:-${quoted(values.serverAddress)}}"
-image="\${FLEETGATE_AGENT_IMAGE:-${quoted(values.image)}}"
-package_url="\${FLEETGATE_PACKAGE_URL:-${quoted(values.packageUrl)}}"
+tenant=${quoted(values.tenantId)}
+server=${quoted(values.serverAddress)}
+image=${quoted(values.image)}
+package_url=${quoted(values.packageUrl)}
+# Set apart from the values above on purpose: inside "\${X:-…}" quotes would be kept as characters of the value.
+[ -z "\${TENANT_ID:-}" ] || tenant="$TENANT_ID"
+[ -z "\${SERVER_ADDRESS:-}" ] || server="$SERVER_ADDRESS"
+[ -z "\${FLEETGATE_AGENT_IMAGE:-}" ] || image="$FLEETGATE_AGENT_IMAGE"
+[ -z "\${FLEETGATE_PACKAGE_URL:-}" ] || package_url="$FLEETGATE_PACKAGE_URL"
 
 usage() {
   cat <<'USAGE'

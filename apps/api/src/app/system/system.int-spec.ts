@@ -48,9 +48,10 @@ describe('operations and agent distribution routes (real database and Redis)', (
       expect(response.headers.get('content-type')).toMatch(/^text\/x-shellscript/);
       const script = await response.text();
       expect(script.startsWith('#!/bin/sh\n')).toBe(true);
-      expect(script).toContain(`tenant="\${TENANT_ID:-'${tenant}'}"`);
-      expect(script).toContain(`server="\${SERVER_ADDRESS:-'http://fleet.example.test'}"`);
-      expect(script).toContain(`image="\${FLEETGATE_AGENT_IMAGE:-'registry.example.test/fleetgate/agent:9.9.9'}"`);
+      expect(script).toMatch(new RegExp(`^tenant='${tenant}'$`, 'm'));
+      expect(script).toMatch(/^server='http:\/\/fleet\.example\.test'$/m);
+      expect(script).toMatch(/^image='registry\.example\.test\/fleetgate\/agent:9\.9\.9'$/m);
+      expect(script).toMatch(/^package_url='https:\/\/downloads\.example\.test\/fleetgate-agent-9\.9\.9\.tgz'$/m);
       expect(spawnSync('sh', ['-n'], { input: script }).status).toBe(0);
     }
   });
@@ -59,7 +60,7 @@ describe('operations and agent distribution routes (real database and Redis)', (
     const behindProxy = await startApi(context, { PUBLIC_API_ENDPOINT: 'fleet.example.test', TRUSTED_PROXIES: '127.0.0.0/8,::1/128' });
     try {
       const response = await fetch(`${behindProxy.url}/install.sh?tenant_id=${tenant}`, { headers: { 'X-Forwarded-Proto': 'https' } });
-      expect(await response.text()).toContain(`server="\${SERVER_ADDRESS:-'https://fleet.example.test'}"`);
+      expect(await response.text()).toMatch(/^server='https:\/\/fleet\.example\.test'$/m);
     } finally {
       await behindProxy.close();
     }
