@@ -389,7 +389,7 @@ export class TunnelPath implements GatewayEntrance {
   }
 
   async metrics(): Promise<{ tunnels: number; sessions: number; pickupsWaiting: number; streamsOpen: number }> {
-    const response = await fetch(`http://127.0.0.1:${this.httpPort}/metrics?format=json`, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(`http://127.0.0.1:${this.httpPort}/metrics`, { signal: AbortSignal.timeout(5_000) });
     return (await response.json()) as never;
   }
 
