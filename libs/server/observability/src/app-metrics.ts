@@ -34,20 +34,14 @@ export class AppMetrics {
     this.httpDurations.observe({ method, route, status: String(status) }, seconds);
   }
 
-  /** A gauge read at each scrape; `read` returns one value, or values by the one label `label`. */
-  gauge(name: string, help: string, read: () => number): void;
-  gauge(name: string, help: string, read: () => Record<string, number>, label: string): void;
-  gauge(name: string, help: string, read: () => number | Record<string, number>, label?: string): void {
+  /** A gauge read at each scrape, so the figure is never stale and nothing has to keep it up to date. */
+  gauge(name: string, help: string, read: () => number): void {
     new Gauge({
       name,
       help,
-      labelNames: label ? [label] : [],
       registers: [this.registry],
       collect() {
-        const value = read();
-        if (typeof value === 'number') return void this.set(value);
-        this.reset();
-        for (const [key, count] of Object.entries(value)) this.set({ [label as string]: key }, count);
+        this.set(read());
       },
     });
   }
