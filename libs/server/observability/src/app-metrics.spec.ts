@@ -8,8 +8,9 @@ describe('AppMetrics', () => {
     metrics.observeHttp('GET', '/api/devices/:uid', 200, 0.02);
     metrics.observeHttp('GET', '/api/devices/:uid', 200, 0.2);
 
-    let { contentType, body } = await metrics.text();
-    expect(contentType).toMatch(/^text\/plain/);
+    const first = await metrics.text();
+    expect(first.contentType).toMatch(/^text\/plain/);
+    let body = first.body;
     expect(body).toMatch(/^fleetgate_spec_tunnels 3$/m);
     expect(body).toMatch(/^fleetgate_http_request_duration_seconds_count\{method="GET",route="\/api\/devices\/:uid",status="200"\} 2$/m);
     expect(body).toMatch(/^fleetgate_http_request_duration_seconds_bucket\{le="0.025",method="GET",route="\/api\/devices\/:uid",status="200"\} 1$/m);
