@@ -8,9 +8,11 @@
 #   - stripe-mock, Stripe's official mock API server, for the billing tests (no test reaches the real Stripe):
 #     $STRIPE_MOCK_URL if set; else the server on 127.0.0.1:12111 if it answers; else stripe-mock installed once with
 #     `go install` into the same per-user cache as FerretDB, and started on loopback.
+#   - helm, for the Helm chart's test (deploy/test/helm-chart.spec.ts): installed once, pinned, with `go install` into
+#     the same per-user cache; `scripts/services.sh helm` prints its path (installing it first if needed).
 # It writes the URLs to .data/services.env, which the apps' local runner and the test harness read.
 #
-# Usage: scripts/services.sh up|down|status|deps|database-url
+# Usage: scripts/services.sh up|down|status|deps|database-url|helm
 #   database-url starts only the database (if needed) and prints its URL, leaving .data/services.env alone: the
 #   fleet benchmark runs `FLEETGATE_DB=ferretdb-pg scripts/services.sh database-url`.
 set -euo pipefail
@@ -40,6 +42,8 @@ STRIPE_MOCK_VERSION="v0.203.0"
 STRIPE_MOCK_BIN="$CACHE/bin/stripe-mock-$STRIPE_MOCK_VERSION"
 STRIPE_MOCK_PORT="${FLEETGATE_STRIPE_MOCK_PORT:-12111}"
 SERVICES_ENV="$DATA/services.env"
+HELM_VERSION="v3.22.0"
+HELM_BIN="$CACHE/bin/helm-$HELM_VERSION"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -207,6 +211,18 @@ stripe_mock_up() {
   echo "$url"
 }
 
+helm_binary() {
+  if [ -x "$HELM_BIN" ]; then echo "$HELM_BIN"; return; fi
+  command -v go >/dev/null || { log "Go is needed once to install helm $HELM_VERSION"; exit 1; }
+  log "installing helm $HELM_VERSION into $CACHE/bin (once per machine; compiling it takes minutes)"
+  local build="$CACHE/helm-build-$$"
+  rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
+  GOBIN="$build" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+  mv "$build/helm" "$HELM_BIN"
+  rm -rf "$build"
+  echo "$HELM_BIN"
+}
+
 up() {
   mkdir -p "$DATA"
   deps
@@ -263,5 +279,6 @@ case "${1:-}" in
   status) status ;;
   deps) deps ;;
   database-url) mkdir -p "$DATA" && mongo_up ;;
-  *) echo "usage: $0 up|down|status|deps|database-url" >&2; exit 2 ;;
+  helm) helm_binary ;;
+  *) echo "usage: $0 up|down|status|deps|database-url|helm" >&2; exit 2 ;;
 esac

@@ -53,7 +53,10 @@ export class AppModule {
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
         UserSessionModule.forRoot(config.sessions),
-        SystemModule.forRoot({ endpoints: config.publicEndpoints, billing: publicBillingOf(billing) }),
+        SystemModule.forRoot(
+          { endpoints: config.publicEndpoints, billing: publicBillingOf(billing) },
+          config.agentDistribution,
+        ),
         InternalCredentialsModule.forRoot({ token: config.internal.token }),
         // Before the devices' routes: `PUT api/devices/:uid/offline` is its own route, and stats count sessions.
         SessionsApiModule.forRoot(config.sessionRecords),

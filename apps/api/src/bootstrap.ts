@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +9,7 @@ import type { ApiConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
 import { AppExceptionFilter, createValidationPipe, verifyJsonDepth } from '@fleetgate/errors';
 import { EmptyQueryValuesPipe, emptyQueryValueNote } from '@fleetgate/listing';
+import { AppMetrics } from '@fleetgate/observability';
 import { AppModule } from './app.module';
 import { billingWebhookPaths } from './app/billing/billing.controller';
 import { rawBody } from './app/billing/raw-body.middleware';
@@ -16,6 +18,7 @@ import { rawBody } from './app/billing/raw-body.middleware';
 export async function createApiApplication(config: ApiConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  timeRequests(app, app.get(AppMetrics));
   // Empty query values are dropped first, so that validation sees them as absent (ShellHub's clients send them).
   app.useGlobalPipes(new EmptyQueryValuesPipe(), createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
@@ -46,4 +49,21 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Internal-Token' }, 'internal-token')
       .build(),
   );
+}
+
+/**
+ * Every request's duration into `fleetgate_http_request_duration_seconds`, labelled with the route's template as
+ * Express matched it (`/api/devices/:uid`), or `unmatched`, so that the series stay few whatever paths are asked.
+ */
+function timeRequests(app: NestExpressApplication, metrics: AppMetrics): void {
+  app.use((request: ExpressRequest, response: ExpressResponse, next: () => void) => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () => {
+      const route = (request.route as { path?: unknown } | undefined)?.path;
+      // Nest answers unknown paths through a catch-all route (`/{*path}`): those count as one series too.
+      const template = typeof route === 'string' && !route.includes('*') ? `${request.baseUrl}${route}` : 'unmatched';
+      metrics.observeHttp(request.method, template, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
 }

@@ -26,7 +26,6 @@ const groupsServed = [
 
 /** Routes of those groups that are deliberately not in the API's document, and why. */
 const notServed: Record<string, string> = {
-  'GET /install': 'the agent ships as a package and a container image (deploy/), not a piped install script',
   'GET /healthcheck': 'served, but as an operations endpoint outside the documented API',
   'POST /api/sshkeys/private-keys': 'Fleetgate’s gateway logs in with session assertions (ADR 0002)',
   // Recording and playback are issue 9's other half (items 4 and 5), built apart from the session records.

@@ -51,11 +51,31 @@ describe('ssh gateway application (in process, real sockets)', () => {
     });
   });
 
-  it('reports its tunnels, sessions, pickups and streams on /metrics', async () => {
+  it('reports its tunnels, sessions, pickups and streams on /metrics?format=json', async () => {
+    const port = app.get(GatewayHealthService).port;
+    const response = await fetch(`http://127.0.0.1:${port}/metrics?format=json`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ tunnels: 0, sessions: 0, pickupsWaiting: 0, streamsOpen: 0 });
+  });
+
+  it('serves Prometheus metrics on /metrics: live tunnels, sessions, connections and event-loop delay', async () => {
     const port = app.get(GatewayHealthService).port;
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ tunnels: 0, sessions: 0, pickupsWaiting: 0, streamsOpen: 0 });
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    for (const name of ['fleetgate_tunnels', 'fleetgate_sessions', 'fleetgate_ssh_connections', 'fleetgate_tunnel_streams_open']) {
+      expect(text).toMatch(new RegExp(`^${name} \\d+$`, 'm'));
+    }
+    expect(text).toContain('# TYPE fleetgate_nodejs_eventloop_lag_p99_seconds gauge');
+  });
+
+  it('answers liveness on /livez and readiness on /readyz', async () => {
+    const port = app.get(GatewayHealthService).port;
+    expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { ssh: 'up', database: 'up', redis: 'up' } });
   });
 
   it('serves the web terminal on its HTTP side, through its own SSH server', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { QueueName } from '@fleetgate/contracts';
-import type { MetricsText } from '@fleetgate/observability';
+import { AppMetrics, type MetricsText } from '@fleetgate/observability';
 import { QueueProducer } from '@fleetgate/queue';
 import { CleanupProcessor } from './processors/cleanup.processor';
 import { EmailProcessor } from './processors/email.processor';
@@ -11,11 +11,13 @@ const jobStates = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'wai
 
 /**
  * Prometheus metrics of the worker, on its health port's `GET /metrics`: queue depth by state (read from Redis at
- * each scrape), job durations, and failures (`final` says whether the job gave up or will be retried).
+ * each scrape), job durations, and failures (`final` says whether the job gave up or will be retried), next to what
+ * every app reports (`AppMetrics`: event-loop delay, memory).
  */
 @Injectable()
 export class WorkerMetricsService implements OnApplicationBootstrap {
-  readonly registry = new Registry();
+  private readonly app = new AppMetrics('worker');
+  readonly registry = this.app.registry;
   private readonly depth = new Gauge({
     name: 'fleetgate_queue_jobs',
     help: 'Jobs in each queue, by state',
@@ -45,7 +47,6 @@ export class WorkerMetricsService implements OnApplicationBootstrap {
     recordings: RecordingsProcessor,
   ) {
     this.processors = [cleanup, email, recordings];
-    collectDefaultMetrics({ register: this.registry, prefix: 'fleetgate_worker_' });
   }
 
   onApplicationBootstrap(): void {
@@ -66,7 +67,7 @@ export class WorkerMetricsService implements OnApplicationBootstrap {
   }
 
   async text(): Promise<MetricsText> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return this.app.text();
   }
 
   private async collectDepth(): Promise<void> {

@@ -33,6 +33,16 @@ describe('worker application (in process, real database and Redis)', () => {
     }
     expect(text).toContain('# TYPE fleetgate_job_duration_seconds histogram');
     expect(text).toContain('# TYPE fleetgate_job_failures_total counter');
+    // The part every app shares (AppMetrics): event-loop delay.
+    expect(text).toMatch(/^fleetgate_nodejs_eventloop_lag_p99_seconds [\d.e+-]+$/m);
+  });
+
+  it('answers liveness on /livez and readiness on /readyz', async () => {
+    const port = app.get(WorkerHealthService).port;
+    expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', service: 'worker' });
   });
 
   it('answers 404 for anything else', async () => {

@@ -3,19 +3,21 @@ import type { SshConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
 import { DatabaseHealthIndicator } from '@fleetgate/data-access';
 import { GatewayGauges, PresenceBatcher, TunnelEndpoint, TunnelRegistry, WebTerminalEndpoint } from '@fleetgate/gateway';
-import { checkHealth, type HealthServer, startHealthServer } from '@fleetgate/observability';
+import { AppMetrics, checkHealth, type HealthServer, startHealthServer } from '@fleetgate/observability';
 import { RedisHealthIndicator } from '@fleetgate/queue';
 import { SSH_CONFIG } from '../ssh.constants';
 import { SshServerService } from './ssh-server.service';
 
 /**
- * The gateway's HTTP side: `GET /healthz` (SSH listener, database, Redis), `GET /metrics` (tunnels, people's
- * sessions, pickups and streams held, as JSON), the agents' tunnel WebSockets (docs/adr/0002-reverse-tunnel.md)
+ * The gateway's HTTP side: `GET /healthz` and `/readyz` (SSH listener, database, Redis), `GET /livez`, `GET /metrics`
+ * (Prometheus: live tunnels, people's sessions, SSH connections, pickups and streams held, event-loop delay; the
+ * same counters as JSON with `?format=json`), the agents' tunnel WebSockets (docs/adr/0002-reverse-tunnel.md)
  * and the browsers' web terminal WebSockets (docs/web-terminal.md), on one listener.
  */
 @Injectable()
 export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown {
   private server?: HealthServer;
+  private readonly metrics = new AppMetrics('ssh');
 
   constructor(
     @Inject(SSH_CONFIG) private readonly config: SshConfig,
@@ -38,6 +40,11 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
       name: 'ssh',
       check: async () => (this.sshServer.listening ? ('up' as const) : ('down' as const)),
     };
+    this.metrics.gauge('fleetgate_tunnels', 'Device control tunnels this gateway process holds', () => this.registry.size);
+    this.metrics.gauge('fleetgate_ssh_connections', 'SSH connections open on this gateway process', () => this.sshServer.connectionCount);
+    this.metrics.gauge('fleetgate_sessions', 'People’s sessions open on this gateway process', () => this.gauges.snapshot().sessions);
+    this.metrics.gauge('fleetgate_tunnel_pickups_waiting', 'Streams asked of devices and not yet picked up', () => this.gauges.snapshot().pickupsWaiting);
+    this.metrics.gauge('fleetgate_tunnel_streams_open', 'Tunnel streams open', () => this.gauges.snapshot().streamsOpen);
     this.presence.start();
     await this.tunnels.start();
     this.server = await startHealthServer(
@@ -48,6 +55,7 @@ export class GatewayHealthService implements OnModuleInit, OnApplicationShutdown
         this.webTerminal.handles(request)
           ? this.webTerminal.handleUpgrade(request, socket, head)
           : this.tunnels.handleUpgrade(request, socket, head),
+      () => this.metrics.text(),
       () => ({ tunnels: this.registry.size, ...this.gauges.snapshot() }),
     );
   }

@@ -18,6 +18,7 @@ import {
   LiveConnectionTracker,
   loadOrCreateHostKey,
   loopbackConnection,
+  ProxyProtocolGate,
   type PublicKeyDirectory,
   SessionTracker,
   StoredDeviceHostKeyChanges,
@@ -83,6 +84,10 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     return this.listener?.port ?? 0;
   }
 
+  get connectionCount(): number {
+    return this.listener?.connectionCount ?? 0;
+  }
+
   async onModuleInit(): Promise<void> {
     this.sessions.start();
     // Before listening: a session must never exist here without its close route working.
@@ -106,6 +111,7 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
       onConnection: (admitted) => this.accept(admitted),
       logger: this.gatewayLogger,
       audit: this.audit,
+      proxyProtocol: new ProxyProtocolGate(this.config.ssh.proxyProtocolFrom),
     });
     await this.listener.start();
     this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);

@@ -5,6 +5,7 @@ import type { Logger } from '@fleetgate/logging';
 import { type GatewayAuditEvent, type GatewayAuditSink, reportAudit } from './gateway-audit';
 import { ClientAddressRules, type GatewaySettings } from './gateway-settings';
 import type { GatewaySettingsCache } from './gateway-settings-cache';
+import { plainAddress, type ProxyProtocolGate } from './proxy-protocol';
 
 /** Automatic blocking of client addresses, shared by every gateway process (`GatewayControlRepository`). */
 export interface AutoBlockStore {
@@ -37,6 +38,11 @@ export interface GatewayListenerOptions {
   logger: Logger;
   audit?: GatewayAuditSink;
   now?: () => number;
+  /**
+   * The L4 balancers whose PROXY headers name the real client (`SSH_PROXY_PROTOCOL_FROM`); without it, every
+   * connection is judged by its own TCP peer address.
+   */
+  proxyProtocol?: ProxyProtocolGate;
 }
 
 interface ProtocolState {
@@ -88,7 +94,18 @@ export class GatewayListener {
     const server = createServer((socket) => {
       // Without TCP_NODELAY every handshake waits ~85 ms on Nagle and delayed ACKs (field-lessons section 0).
       socket.setNoDelay(true);
-      this.enter(socket, socket.remoteAddress ?? '', socket);
+      const gate = this.options.proxyProtocol;
+      const peer = socket.remoteAddress ?? '';
+      if (!gate?.isTrusted(peer)) return this.enter(socket, peer, socket);
+      // Tracked while the header is read, so that stop() does not wait for a balancer that never sends one.
+      socket.on('error', () => undefined);
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      void gate.readHeader(socket).then((admission) => {
+        if ('clientAddress' in admission) return this.enter(socket, admission.clientAddress, socket);
+        this.audit({ kind: 'proxy-refused', reason: admission.refusal, address: plainAddress(peer) });
+        socket.destroy();
+      });
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -203,6 +220,18 @@ export class GatewayListener {
     if (socket.destroyed) return;
     // An in-process connection is a Duplex shaped like a socket (remoteAddress, setNoDelay), all ssh2 uses of one.
     server.injectSocket(socket as Socket);
+    const gate = this.options.proxyProtocol;
+    if (gate?.enabled && socket instanceof Socket && !gate.isTrusted(socket.remoteAddress ?? '')) {
+      // Watched only once ssh2 holds the socket (paused): a listener added earlier would let bytes flow past ssh2.
+      gate.watchUntrusted(socket, () => {
+        this.audit({
+          kind: 'proxy-refused',
+          reason: 'a PROXY header from an address that is not a trusted balancer (SSH_PROXY_PROTOCOL_FROM)',
+          address: clientAddress,
+        });
+        socket.destroy();
+      });
+    }
   }
 
   private handshaking(connection: Connection, clientAddress: string, socket: Socket | undefined, settings: GatewaySettings): void {

@@ -108,6 +108,7 @@ export {
   type GatewaySettings,
 } from './gateway-settings';
 export { GatewaySettingsCache, type GatewaySettingsSource } from './gateway-settings-cache';
+export { parseProxyHeader, ProxyProtocolGate, type ProxyAdmission, type ProxyHeaderParse } from './proxy-protocol';
 export { GatewayListener, type AdmittedConnection, type AutoBlockStore, type GatewayListenerOptions } from './gateway-listener';
 export {
   AuthenticationPolicyService,

@@ -15,8 +15,10 @@ export interface HealthServer {
 }
 
 /**
- * A minimal HTTP listener for apps that serve no HTTP of their own (worker): `GET /healthz` answers 200 when
- * healthy and 503 otherwise, for load balancers and process supervisors.
+ * A minimal HTTP listener for apps that serve no HTTP of their own (worker, the gateway's HTTP side): `GET /healthz`
+ * and `GET /readyz` answer 200 when every dependency answers and 503 otherwise (readiness: take the process out of
+ * rotation), `GET /livez` answers 200 while the event loop turns (liveness: restart the process only when it does
+ * not), for load balancers, Kubernetes probes and process supervisors.
  */
 export async function startHealthServer(
   host: string,
@@ -29,8 +31,19 @@ export async function startHealthServer(
    * worker's Prometheus registry); 404 when absent.
    */
   metrics?: () => Record<string, number> | Promise<MetricsText>,
+  /** `GET /metrics?format=json`: plain counters for tests and scripts that would rather not parse Prometheus text. */
+  jsonCounters?: () => Record<string, number>,
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/livez') {
+      // Liveness says only that the process answers: a database outage must not get every replica restarted.
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (jsonCounters && request.method === 'GET' && request.url === '/metrics?format=json') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jsonCounters()));
+      return;
+    }
     if (metrics && request.method === 'GET' && request.url === '/metrics') {
       new Promise<Record<string, number> | MetricsText>((resolve) => resolve(metrics()))
         .then(
@@ -42,7 +55,7 @@ export async function startHealthServer(
         );
       return;
     }
-    if (request.method !== 'GET' || (request.url !== '/healthz' && request.url !== '/healthcheck')) {
+    if (request.method !== 'GET' || !['/healthz', '/healthcheck', '/readyz'].includes(request.url ?? '')) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found","message":"not found"}');
       return;
     }

@@ -37,6 +37,26 @@ describe('server configuration', () => {
     expect(() => loadApiConfig({ ...valid, TRUSTED_PROXIES: '0.0.0.0/0 evil' })).toThrow(/TRUSTED_PROXIES/);
   });
 
+  it('reads the balancers trusted for PROXY protocol headers, none by default (issue 13)', () => {
+    expect(loadSshConfig(valid).ssh.proxyProtocolFrom).toEqual([]);
+    expect(loadSshConfig({ ...valid, SSH_PROXY_PROTOCOL_FROM: '172.28.0.10/32, 2001:db8::/32' }).ssh.proxyProtocolFrom).toEqual([
+      '172.28.0.10/32',
+      '2001:db8::/32',
+    ]);
+    expect(() => loadSshConfig({ ...valid, SSH_PROXY_PROTOCOL_FROM: '172.28.0.10' })).toThrow(/SSH_PROXY_PROTOCOL_FROM/);
+  });
+
+  it('reads where the installer finds the agent, an empty package URL being none (issue 13)', () => {
+    expect(loadApiConfig(valid).agentDistribution).toEqual({ image: 'fleetgate/agent:latest', packageUrl: undefined });
+    expect(loadApiConfig({ ...valid, AGENT_PACKAGE_URL: '' }).agentDistribution.packageUrl).toBeUndefined();
+    expect(loadApiConfig({ ...valid, AGENT_IMAGE: 'r.example/agent:1', AGENT_PACKAGE_URL: 'https://d.example/a.tgz' }).agentDistribution).toEqual({
+      image: 'r.example/agent:1',
+      packageUrl: 'https://d.example/a.tgz',
+    });
+    expect(() => loadApiConfig({ ...valid, AGENT_PACKAGE_URL: "https://d.example/a'.tgz" })).toThrow(/AGENT_PACKAGE_URL/);
+    expect(() => loadApiConfig({ ...valid, AGENT_IMAGE: 'agent; reboot' })).toThrow(/AGENT_IMAGE/);
+  });
+
   it('bounds worker concurrency', () => {
     expect(() => loadWorkerConfig({ ...valid, WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
     expect(loadWorkerConfig(valid).concurrency).toBe(4);

@@ -84,6 +84,20 @@ export const apiConfigSchema = z
       .default('ws://127.0.0.1:8081'),
     /** Proxies whose X-Real-IP / X-Forwarded-For are believed; nobody else's are (field-lessons section 4). */
     TRUSTED_PROXIES: cidrList,
+    /** The agent's container image that `GET /install` runs with `--method container` (deploy/agent/README.md). */
+    AGENT_IMAGE: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'must be an image reference such as registry.example/fleetgate/agent:0.1.0')
+      .default('fleetgate/agent:latest'),
+    /**
+     * Where devices download the agent's package (`npx nx run agent:package`) when `GET /install` installs it as a
+     * systemd service; unset or empty: the installer needs `--package FILE`.
+     */
+    AGENT_PACKAGE_URL: z
+      .string()
+      .regex(/^(https?:\/\/[^\s'"`$\\]+)?$/, 'must be an http:// or https:// URL without quotes or spaces')
+      .optional()
+      .transform((value) => value || undefined),
     /** Where people open the web UI; invitation links point there. */
     PUBLIC_UI_URL: z
       .string()
@@ -126,6 +140,7 @@ export const apiConfigSchema = z
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     geoip: { databasePath: env.GEOIP_DATABASE_PATH },
     publicEndpoints: { api: env.PUBLIC_API_ENDPOINT, ssh: env.PUBLIC_SSH_ENDPOINT, tunnel: env.PUBLIC_TUNNEL_URL },
+    agentDistribution: { image: env.AGENT_IMAGE, packageUrl: env.AGENT_PACKAGE_URL },
     members: {
       autoAcceptMembers: env.MEMBERS_AUTO_ACCEPT === 'true',
       invitationBaseUrl: env.PUBLIC_UI_URL.replace(/\/+$/, ''),
@@ -153,6 +168,12 @@ export const sshConfigSchema = z
     SSH_HTTP_HOST: host,
     SSH_HTTP_PORT: port(8081),
     SSH_HOST_KEY_DIR: z.string().min(1).default('.data/ssh'),
+    /**
+     * The L4 balancers in front of the SSH port (CIDRs): connections from them must start with a PROXY protocol
+     * header (v1 or v2) naming the real client, which address rules and blocks then judge. A header from any other
+     * address is refused. Empty (the default): no header is read.
+     */
+    SSH_PROXY_PROTOCOL_FROM: cidrList,
     /** Tunnel liveness: ping each agent this often; drop its tunnel when this many pings in a row go unanswered. */
     TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(10),
     TUNNEL_MISSED_PINGS: z.coerce.number().int().min(1).max(20).default(3),
@@ -206,7 +227,7 @@ export const sshConfigSchema = z
   .transform((env) => ({
     ...commonSection(env),
     ...storageSection(env),
-    ssh: { host: env.SSH_HOST, port: env.SSH_PORT, hostKeyDirectory: env.SSH_HOST_KEY_DIR },
+    ssh: { host: env.SSH_HOST, port: env.SSH_PORT, hostKeyDirectory: env.SSH_HOST_KEY_DIR, proxyProtocolFrom: env.SSH_PROXY_PROTOCOL_FROM },
     http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     tunnel: {

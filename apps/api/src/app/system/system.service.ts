@@ -4,6 +4,7 @@ import { FLEETGATE_VERSION, type HealthReport } from '@fleetgate/contracts';
 import { DatabaseHealthIndicator, SystemStateRepository } from '@fleetgate/data-access';
 import { checkHealth } from '@fleetgate/observability';
 import { RedisHealthIndicator } from '@fleetgate/queue';
+import { renderInstallScript } from './install-script';
 
 export type PublicEndpoints = ApiConfig['publicEndpoints'];
 
@@ -30,6 +31,11 @@ export function publicBillingOf(billing: ApiConfig['billing']): PublicBilling {
     : { enabled: false, publishable_key: null };
 }
 
+export type AgentDistribution = ApiConfig['agentDistribution'];
+
+/** Injection token of where the installer finds the agent (image, package). */
+export const AGENT_DISTRIBUTION = Symbol('AGENT_DISTRIBUTION');
+
 export interface InstanceInfo {
   version: string;
   endpoints: PublicEndpoints;
@@ -44,7 +50,21 @@ export class SystemService {
     private readonly redis: RedisHealthIndicator,
     private readonly systemState: SystemStateRepository,
     @Inject(PUBLIC_INSTANCE_SETTINGS) private readonly settings: PublicInstanceSettings,
+    @Inject(AGENT_DISTRIBUTION) private readonly distribution: AgentDistribution,
   ) {}
+
+  /**
+   * The agent's installer for namespace `tenantId`, pointing agents at this API's public endpoint over `protocol`
+   * (the request's, so https behind a TLS-terminating proxy in TRUSTED_PROXIES).
+   */
+  installScript(tenantId: string | undefined, protocol: string): string {
+    return renderInstallScript({
+      tenantId: tenantId ?? '',
+      serverAddress: `${protocol === 'https' ? 'https' : 'http'}://${this.settings.endpoints.api}`,
+      image: this.distribution.image,
+      packageUrl: this.distribution.packageUrl ?? '',
+    });
+  }
 
   health(): Promise<HealthReport> {
     return checkHealth('api', FLEETGATE_VERSION, [this.database, this.redis]);
