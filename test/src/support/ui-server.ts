@@ -24,7 +24,7 @@ export interface UiServer {
  */
 export async function startUiServer(options: { root: string; apiUrl: string; gatewayUrl: string; port: number }): Promise<UiServer> {
   const upstreamOf = (path: string): string | null => {
-    if (path.startsWith('/api/') || path === '/info' || path.startsWith('/info?') || path === '/healthcheck') return options.apiUrl;
+    if (path.startsWith('/api/') || path.startsWith('/admin/api/') || path === '/info' || path.startsWith('/info?') || path === '/healthcheck') return options.apiUrl;
     if (path.startsWith('/ws/') || path.startsWith('/agent/')) return options.gatewayUrl;
     return null;
   };

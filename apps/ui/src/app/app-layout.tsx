@@ -18,6 +18,8 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { signOut } from '../features/auth/auth-actions';
 import { useSession } from '../features/auth/session-store';
 import { NamespaceSwitcher } from '../features/namespaces/namespace-switcher';
+import { gatewayPoliciesNavigation } from '../features/gateway-policies/routes';
+import { AdminNavigation } from './admin-navigation';
 
 const navigation = [
   { to: '/', label: 'Dashboard' },
@@ -25,6 +27,7 @@ const navigation = [
   { to: '/public-keys', label: 'Public keys' },
   { to: '/firewall', label: 'Firewall rules' },
   { to: '/tags', label: 'Tags' },
+  ...gatewayPoliciesNavigation,
   { to: '/settings', label: 'Namespace settings' },
   { to: '/namespaces', label: 'Namespaces' },
 ];
@@ -101,6 +104,7 @@ export function AppLayout() {
             active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
           />
         ))}
+        <AdminNavigation onNavigate={close} />
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

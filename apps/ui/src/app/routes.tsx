@@ -18,6 +18,8 @@ import { PublicKeysPage } from '../features/public-keys/public-keys-page';
 import { FirewallRulesPage } from '../features/firewall/firewall-rules-page';
 import { TagsPage } from '../features/tags/tags-page';
 import { ProfilePage } from '../features/profile/profile-page';
+import { gatewayPoliciesRoutes } from '../features/gateway-policies/routes';
+import { adminRoutes } from '../features/admin/routes';
 import { AppLayout } from './app-layout';
 import { NotFoundPage } from './not-found-page';
 import { StatusPage } from './status-page';
@@ -60,6 +62,8 @@ export const router = createBrowserRouter([
           { path: 'firewall', element: <FirewallRulesPage /> },
           { path: 'tags', element: <TagsPage /> },
           { path: 'profile', element: <ProfilePage /> },
+          ...gatewayPoliciesRoutes,
+          ...adminRoutes,
           { path: '*', element: <NotFoundPage /> },
         ],
       },

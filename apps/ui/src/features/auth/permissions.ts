@@ -18,6 +18,8 @@ const minimumRole = {
   'namespace:members': 'administrator',
   'namespace:delete': 'owner',
   'api_key:edit': 'administrator',
+  'channel_policy:edit': 'administrator',
+  'authentication_policy:edit': 'administrator',
 } as const satisfies Record<string, MemberRole>;
 
 export type UiPermission = keyof typeof minimumRole;
