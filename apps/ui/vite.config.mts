@@ -10,8 +10,8 @@ const gatewayTarget = globalThis.process?.env['FLEETGATE_GATEWAY_URL'] ?? 'http:
 
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: apiTarget, ws: true, xfwd: true },
-  // Instance administration: the API also checks the client address (ADMIN_ALLOWED_CLIENTS).
-  '/admin/api': { target: apiTarget, xfwd: true },
+  // Instance administration (docs/gateway-administration.md); the API checks the client address, hence xfwd.
+  '/admin/api/': { target: apiTarget, xfwd: true },
   '/info': { target: apiTarget, xfwd: true },
   '/healthcheck': { target: apiTarget },
   // The gateway's HTTP side: agents' tunnels and the browser's terminal WebSockets.

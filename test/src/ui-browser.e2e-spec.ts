@@ -240,12 +240,13 @@ describe('the web UI in Chromium, against the running platform', () => {
       ['/firewall', 'Firewall rules'],
       ['/tags', 'Tags'],
       ['/settings', 'Namespace settings'],
+      ['/gateway-policies', 'Gateway policies'],
       ['/devices?status=pending', 'Devices'],
     ] as const) {
       await page.goto(path);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
       await page.waitForLoadState('networkidle');
-      for (const write of ['Save the key', 'Add the rule', 'Invite', 'Create', 'Delete', 'Rename', 'Accept selected', 'Remove']) {
+      for (const write of ['Save the key', 'Add the rule', 'Add a policy', 'Save the authentication policy', 'Invite', 'Create', 'Delete', 'Rename', 'Accept selected', 'Remove']) {
         expect(`${path}: ${write} ${await page.getByRole('button', { name: write, exact: true }).count()}`).toBe(`${path}: ${write} 0`);
       }
     }
@@ -260,7 +261,7 @@ describe('the web UI in Chromium, against the running platform', () => {
 
   it('has no serious or critical accessibility violation on the main pages, light and dark', async () => {
     const pagesByScheme = {
-      light: ['/', '/devices', '/public-keys', '/firewall', '/tags', '/settings', '/namespaces', '/profile'],
+      light: ['/', '/devices', '/public-keys', '/firewall', '/tags', '/settings', '/gateway-policies', '/namespaces', '/profile'],
       dark: ['/', '/devices', '/settings'],
     };
     const { owner } = await ownerSignedIn('axe');
@@ -288,7 +289,7 @@ describe('the web UI in Chromium, against the running platform', () => {
     await stack.signIn(page, owner.username, owner.password);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     const overflowing: string[] = [];
-    for (const path of ['/', '/devices', '/public-keys', '/firewall', '/settings', '/profile']) {
+    for (const path of ['/', '/devices', '/public-keys', '/firewall', '/settings', '/gateway-policies', '/profile']) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       const width = Number(await page.evaluate('document.documentElement.scrollWidth'));

@@ -20,6 +20,7 @@ import { useSession } from '../features/auth/session-store';
 import { NamespaceSwitcher } from '../features/namespaces/namespace-switcher';
 import { AdminNavLinks } from '../features/admin/admin-nav-links';
 import { BillingNavLink } from '../features/billing/billing-nav-link';
+import { gatewayPoliciesNavigation } from '../features/gateway-policies/routes';
 
 const navigation = [
   { to: '/', label: 'Dashboard' },
@@ -27,6 +28,7 @@ const navigation = [
   { to: '/public-keys', label: 'Public keys' },
   { to: '/firewall', label: 'Firewall rules' },
   { to: '/tags', label: 'Tags' },
+  ...gatewayPoliciesNavigation,
   { to: '/settings', label: 'Namespace settings' },
   { to: '/namespaces', label: 'Namespaces' },
 ];

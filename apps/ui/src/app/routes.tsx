@@ -20,6 +20,7 @@ import { TagsPage } from '../features/tags/tags-page';
 import { ProfilePage } from '../features/profile/profile-page';
 import { BillingPage } from '../features/billing/billing-page';
 import { adminRoutes } from '../features/admin/admin-routes';
+import { gatewayPoliciesRoutes } from '../features/gateway-policies/routes';
 import { AppLayout } from './app-layout';
 import { NotFoundPage } from './not-found-page';
 import { StatusPage } from './status-page';
@@ -64,6 +65,7 @@ export const router = createBrowserRouter([
           { path: 'profile', element: <ProfilePage /> },
           // Stripe's billing portal sends the owner back here (PUBLIC_UI_URL + /billing): keep it stable.
           { path: 'billing', element: <BillingPage /> },
+          ...gatewayPoliciesRoutes,
           adminRoutes,
           { path: '*', element: <NotFoundPage /> },
         ],

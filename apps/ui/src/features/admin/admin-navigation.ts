@@ -3,4 +3,5 @@ export const adminNavigation = [
   { to: '/admin/connections', label: 'Live connections' },
   { to: '/admin/host-keys', label: 'Gateway host keys' },
   { to: '/admin/audit-log', label: 'Gateway audit log' },
+  { to: '/admin/gateway-settings', label: 'Gateway settings' },
 ];

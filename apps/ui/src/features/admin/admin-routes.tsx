@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router-dom';
+import { GatewaySettingsPage } from '../gateway-settings/gateway-settings-page';
 import { AuditLogPage } from './audit-log-page';
 import { ConnectionsPage } from './connections-page';
 import { HostKeysPage } from './host-keys-page';
@@ -12,5 +13,6 @@ export const adminRoutes: RouteObject = {
     { path: 'connections', element: <ConnectionsPage /> },
     { path: 'host-keys', element: <HostKeysPage /> },
     { path: 'audit-log', element: <AuditLogPage /> },
+    { path: 'gateway-settings', element: <GatewaySettingsPage /> },
   ],
 };

@@ -21,6 +21,8 @@ const minimumRole = {
   'device:host_key_accept': 'administrator',
   // Billing is the owner's alone, reads included (the customer shows cards).
   'billing:manage': 'owner',
+  'channel_policy:edit': 'administrator',
+  'authentication_policy:edit': 'administrator',
 } as const satisfies Record<string, MemberRole>;
 
 export type UiPermission = keyof typeof minimumRole;
