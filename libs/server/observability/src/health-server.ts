@@ -29,6 +29,11 @@ export async function startHealthServer(
    * worker's Prometheus registry); 404 when absent.
    */
   metrics?: () => Record<string, number> | Promise<MetricsText>,
+  /**
+   * `exclusive`: in a cluster worker, a port of this process's own rather than one shared through the primary (the
+   * gateway's per-process pickup listener).
+   */
+  options: { exclusive?: boolean } = {},
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     if (metrics && request.method === 'GET' && request.url === '/metrics') {
@@ -59,7 +64,7 @@ export async function startHealthServer(
   server.on('connection', (socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen({ port, host, exclusive: options.exclusive ?? false }, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
