@@ -119,6 +119,7 @@ describe('TunnelRouter: streams to a device whose tunnel another gateway process
         return;
       }
       const pickup = new WebSocket(`${message.url ?? gateway.url}${pickupPath(message.id)}`, { headers: { authorization: `Bearer ${token}` } });
+      pickup.on('error', () => undefined);
       running.push(() => pickup.terminate());
       pickup.once('open', () => {
         const stream = createWebSocketStream(pickup);
@@ -228,8 +229,11 @@ describe('TunnelRouter: streams to a device whose tunnel another gateway process
     const [a, b] = [await startGateway(), await startGateway()];
     const agent = await agentOn(a);
     const stream = await within(5_000, b.router.openStream(agent.uid, agent.tenantId), 'stream through B');
-    const closed = new Promise((resolve) => stream.once('close', resolve));
+    // ws's stream ends its readable side when the socket closes (it emits no 'close' of its own then).
+    const closed = new Promise((resolve) => stream.once('end', resolve));
     stream.on('error', () => undefined);
+    // Read, as the device link does, so that the end of the socket ends the stream.
+    stream.resume();
     b.endpoint.revoke({ tenantId: agent.tenantId, uid: agent.uid, reason: 'the device was rejected' });
     await within(3_000, closed, 'relayed stream ended');
   });
