@@ -9,6 +9,10 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 API_PORT="${API_PORT:-8080}"
 SSH_PORT="${SSH_PORT:-2222}"
 SSH_HTTP_PORT="${SSH_HTTP_PORT:-8081}"
+# One gateway process per core, sharing the SSH and HTTP ports; process i takes pickups on SSH_PICKUP_PORT + i
+# (docs/adr/0011-gateway-processes.md). SSH_PROCESSES=1 runs a single process.
+SSH_PROCESSES="${SSH_PROCESSES:-auto}"
+SSH_PICKUP_PORT="${SSH_PICKUP_PORT:-8090}"
 WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-8082}"
 UI_PORT="${UI_PORT:-4173}"
 SMTP_PORT="${SMTP_PORT:-2525}"
@@ -61,7 +65,8 @@ node dist/apps/api/apps/api/src/cli.js seed --username demo --password demo-pass
 
 API_PORT="$API_PORT" PUBLIC_API_ENDPOINT="127.0.0.1:$API_PORT" PUBLIC_SSH_ENDPOINT="127.0.0.1:$SSH_PORT" \
   PUBLIC_TUNNEL_URL="ws://127.0.0.1:$SSH_HTTP_PORT" PUBLIC_UI_URL="http://127.0.0.1:$UI_PORT" start api node dist/apps/api/apps/api/src/main.js
-SSH_PORT="$SSH_PORT" SSH_HTTP_PORT="$SSH_HTTP_PORT" SSH_HOST_KEY_DIR="$ROOT/.data/ssh" start ssh node dist/apps/ssh/apps/ssh/src/main.js
+SSH_PORT="$SSH_PORT" SSH_HTTP_PORT="$SSH_HTTP_PORT" SSH_PROCESSES="$SSH_PROCESSES" TUNNEL_PICKUP_HOST=127.0.0.1 \
+  TUNNEL_PICKUP_PORT="$SSH_PICKUP_PORT" SSH_HOST_KEY_DIR="$ROOT/.data/ssh" start ssh node dist/apps/ssh/apps/ssh/src/main.js
 start mail node scripts/mail-sink.js "$SMTP_PORT" "$LOGS/mail.log"
 SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" WORKER_HEALTH_PORT="$WORKER_HEALTH_PORT" start worker node dist/apps/worker/apps/worker/src/main.js
 FLEETGATE_API_URL="http://127.0.0.1:$API_PORT" FLEETGATE_GATEWAY_URL="http://127.0.0.1:$SSH_HTTP_PORT" start ui npx vite preview --config apps/ui/vite.config.mts --port "$UI_PORT" --strictPort --host 127.0.0.1

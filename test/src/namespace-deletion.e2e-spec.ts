@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { QueueName } from '@fleetgate/contracts';
+import { bullQueueName, QueueName } from '@fleetgate/contracts';
 import { type AppProcess, createTestContext, freePort, serverEnvironment, type TestContext } from '@fleetgate/testing';
 import { startNodeApp } from './apps';
 import { clientOptions, generateClientKey, runSsh } from './support/openssh';
@@ -80,7 +80,7 @@ describeAsRoot('deleting a namespace while its agent is connected (real processe
     expect(uidAttempt.stdout).toBe('');
 
     // Whatever became of the deletion job (here: the queue lost it), the worker's sweep removes the rest.
-    const cleanup = new Queue(QueueName.Cleanup, { connection: context.redis, prefix: context.redisPrefix });
+    const cleanup = new Queue(bullQueueName(QueueName.Cleanup), { connection: context.redis, prefix: context.redisPrefix });
     await cleanup.obliterate({ force: true });
     await cleanup.close();
     const healthPort = await freePort();

@@ -23,7 +23,7 @@ import {
   SessionTracker,
   StoredDeviceHostKeyChanges,
   TargetResolver,
-  TunnelRegistry,
+  TunnelRouter,
 } from '@fleetgate/gateway';
 import { GatewaySecondFactorService, LoginLockoutService } from '@fleetgate/identity';
 import type { Logger as PinoLogger } from '@fleetgate/logging';
@@ -62,7 +62,7 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
     @Inject(GATEWAY_AUDIT) private readonly audit: GatewayAuditSink,
     private readonly firewall: FirewallService,
     private readonly resolver: TargetResolver,
-    private readonly registry: TunnelRegistry,
+    private readonly registry: TunnelRouter,
     private readonly lockouts: LoginLockoutService,
     private readonly gauges: GatewayGauges,
     private readonly sessions: SessionTracker,

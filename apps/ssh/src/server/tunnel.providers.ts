@@ -18,11 +18,19 @@ import {
   TunnelAdmission,
   TunnelEndpoint,
   TunnelRegistry,
+  TunnelRouter,
   TerminalTargets,
   WebTerminalEndpoint,
 } from '@fleetgate/gateway';
 import { createLogger, type Logger } from '@fleetgate/logging';
-import { DeviceAdmissionRepository, QueueProducer, REDIS_CONNECTION, REDIS_KEY_PREFIX, TerminalTicketRepository } from '@fleetgate/queue';
+import {
+  DeviceAdmissionRepository,
+  QueueProducer,
+  REDIS_CONNECTION,
+  REDIS_KEY_PREFIX,
+  TerminalTicketRepository,
+  TunnelPeerChannel,
+} from '@fleetgate/queue';
 import { GatewayRecorderFactory, queueChunkSink } from '@fleetgate/recordings';
 import { GATEWAY_LOGGER, PLATFORM_KEYS, SESSION_RECORDERS, SSH_CONFIG } from '../ssh.constants';
 import { SshServerService } from './ssh-server.service';
@@ -65,6 +73,14 @@ export const tunnelProviders: Provider[] = [
         (error) => logger.warn({ err: error }, 'presence write failed, will retry'),
         (counters) => logger.debug({ event: 'presence', ...counters }, 'presence refreshed'),
       ),
+  },
+  {
+    // Reaches devices held by the other gateway processes too (docs/adr/0011-gateway-processes.md); started by
+    // GatewayHealthService once this process's pickup address is known.
+    provide: TunnelRouter,
+    inject: [TunnelRegistry, REDIS_CONNECTION, REDIS_KEY_PREFIX, TunnelPeerChannel, PresenceBatcher, GATEWAY_LOGGER],
+    useFactory: (registry: TunnelRegistry, redis: PresenceRedis, prefix: string, peers: TunnelPeerChannel, presence: PresenceBatcher, logger: Logger) =>
+      new TunnelRouter(registry, new DevicePresenceStore(redis, prefix), peers, presence.holder, logger),
   },
   {
     provide: SessionTracker,

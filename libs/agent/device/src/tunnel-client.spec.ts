@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createLogger } from '@fleetgate/logging';
@@ -15,12 +16,19 @@ describe('TunnelClient', () => {
   let url: string;
   let respond: (socket: WebSocket) => void;
   let refuseWith: number | null;
+  /** Pickups (`/agent/pickup/<id>`) go here when set, instead of being accepted. */
+  let onPickup: ((request: IncomingMessage, socket: Duplex) => void) | null;
 
   beforeEach(async () => {
     refuseWith = null;
+    onPickup = null;
     http = createServer();
     server = new WebSocketServer({ noServer: true, autoPong: false });
     http.on('upgrade', (request, socket, head) => {
+      if (onPickup && request.url?.startsWith('/agent/pickup/')) {
+        onPickup(request, socket);
+        return;
+      }
       if (refuseWith !== null) {
         socket.end(`HTTP/1.1 ${refuseWith} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
@@ -87,5 +95,40 @@ describe('TunnelClient', () => {
     expect(await client().run()).toMatchObject({ connected: false, refusedStatus: 401 });
     refuseWith = 503;
     expect(await client().run()).toMatchObject({ connected: false, refusedStatus: 503 });
+  });
+
+  it('picks a stream up at the URL the open names (another gateway process), with its token, else at its tunnel URL', async () => {
+    const other = createServer();
+    const pickedUp: Array<{ where: string; path?: string; authorization?: string }> = [];
+    const record = (where: string) => (request: IncomingMessage, socket: Duplex) => {
+      pickedUp.push({ where, path: request.url, authorization: request.headers.authorization });
+      socket.destroy();
+    };
+    other.on('upgrade', record('other'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `ws://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const [viaOther, viaTunnel] = ['a'.repeat(32), 'b'.repeat(32)];
+    onPickup = record('tunnel');
+    respond = (socket) => {
+      socket.send(JSON.stringify(hello(10, 30)));
+      const open = (message: GatewayMessage) => socket.send(JSON.stringify(message));
+      open({ type: 'open', id: viaOther, url: otherUrl });
+      open({ type: 'open', id: viaTunnel });
+    };
+    const tunnel = client();
+    void tunnel.run();
+    try {
+      const deadline = Date.now() + 5_000;
+      while (pickedUp.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pickedUp).toEqual(
+        expect.arrayContaining([
+          { where: 'other', path: `/agent/pickup/${viaOther}`, authorization: 'Bearer device-token' },
+          { where: 'tunnel', path: `/agent/pickup/${viaTunnel}`, authorization: 'Bearer device-token' },
+        ]),
+      );
+    } finally {
+      tunnel.close();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -78,7 +78,7 @@ export class TunnelClient {
           watchdog = this.watch(socket, () => lastHeard, () => deadAfterMs, message.pingSeconds);
           this.options.onHello(message.assertionKey);
         } else if (message.type === 'open') {
-          this.pickUp(message.id);
+          this.pickUp(message.id, message.url);
         }
       });
       socket.on('unexpected-response', (_request, response) => {
@@ -116,8 +116,13 @@ export class TunnelClient {
     this.socket?.close(1001, 'agent stopping');
   }
 
-  private pickUp(id: string): void {
-    const stream = new WebSocket(`${this.options.tunnelUrl}${pickupPath(id)}`, {
+  /**
+   * `url` names the gateway process waiting for the stream; it came over the control tunnel, which only a gateway
+   * that verified this device's token can write to, so the token may go there too.
+   */
+  private pickUp(id: string, url?: string): void {
+    const base = (url ?? this.options.tunnelUrl).replace(/\/+$/, '');
+    const stream = new WebSocket(`${base}${pickupPath(id)}`, {
       headers: { authorization: `Bearer ${this.options.token}` },
       handshakeTimeout: 20_000,
     });

@@ -19,7 +19,8 @@ import { sha256Fingerprint } from './gateway-host-keys';
 import type { LoggedIn } from './live-connections';
 import { parseSshid } from './sshid';
 import type { TargetResolver } from './target-resolver';
-import { TunnelUnavailableError, type TunnelRegistry } from './tunnel-registry';
+import { TunnelUnavailableError } from './tunnel-registry';
+import type { DeviceStreams } from './tunnel-router';
 
 /** The namespace's public key registered under a fingerprint, if any. */
 export interface PublicKeyDirectory {
@@ -67,7 +68,8 @@ export interface GatewayContext {
   resolver: TargetResolver;
   decisions: AccessDecisionService;
   firewall: FirewallRuleSource;
-  registry: TunnelRegistry;
+  /** The tunnels: this process's `TunnelRegistry`, or a `TunnelRouter` that also reaches its peers' devices. */
+  registry: DeviceStreams;
   publicKeys: PublicKeyDirectory;
   passwordAttempts: PasswordAttempts;
   gauges: GatewayGauges;
@@ -176,7 +178,9 @@ export class GatewaySession implements TerminableSession {
     this.track(target);
     this.target = target;
     const { decisions } = this.context;
-    const reachable = decisions.reachable(target, this.context.registry.isConnected(target.device.uid));
+    const connected = await this.context.registry.isConnected(target.device.uid, target.scope.tenantId);
+    if (this.gone) return;
+    const reachable = decisions.reachable(target, connected);
     if (!reachable.allowed) return this.refuse(auth, reachable.reason);
     this.firewallVerdict ??= this.checkFirewall(target);
     const firewall = await this.firewallVerdict;
@@ -360,7 +364,7 @@ export class GatewaySession implements TerminableSession {
       if (this.gone) return 'abandoned';
       const pickupAnswered = gauges.pickupRequested();
       try {
-        stream = await registry.openStream(target.device.uid);
+        stream = await registry.openStream(target.device.uid, target.scope.tenantId);
       } finally {
         pickupAnswered();
       }

@@ -7,6 +7,7 @@ export {
   type Tunnel,
   type TunnelRegistryOptions,
 } from './tunnel-registry';
+export { TunnelRouter, type DeviceStreams, type TunnelHolders, type TunnelPeers } from './tunnel-router';
 export { TUNNEL_REVOKED_CLOSE_CODE, TunnelEndpoint, type TunnelSettings } from './tunnel-endpoint';
 export { TunnelAdmission, type AdmissionDecision } from './tunnel-admission';
 export { PresenceBatcher, type PresenceCounters, type PresenceSettings } from './presence-batcher';

@@ -105,6 +105,8 @@ export class TunnelEndpoint {
       // An agent that does not answer the close must not keep the device reachable.
       setTimeout(() => tunnel.control.terminate(), 2_000).unref();
     }
+    // Sessions this process relays for a device whose control tunnel a peer process holds (that peer closes it).
+    this.registry.terminateRemoteStreams(revocation.tenantId, revocation.uid);
   }
 
   private async acceptControl(request: IncomingMessage, socket: Duplex, head: Buffer, uid: string, tenantId: string): Promise<void> {

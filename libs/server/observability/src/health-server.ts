@@ -33,6 +33,11 @@ export async function startHealthServer(
   metrics?: () => Record<string, number> | Promise<MetricsText>,
   /** `GET /metrics?format=json`: plain counters for tests and scripts that would rather not parse Prometheus text. */
   jsonCounters?: () => Record<string, number>,
+  /**
+   * `exclusive`: in a cluster worker, a port of this process's own rather than one shared through the primary (the
+   * gateway's per-process pickup listener).
+   */
+  options: { exclusive?: boolean } = {},
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/livez') {
@@ -72,7 +77,7 @@ export async function startHealthServer(
   server.on('connection', (socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen({ port, host, exclusive: options.exclusive ?? false }, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

@@ -21,3 +21,4 @@ export {
   type LiveConnection,
 } from './gateway-fleet.repository';
 export { GatewayControlRepository } from './gateway-control.repository';
+export { TunnelPeerChannel, parsePeerMessage, type TunnelPeerMessage } from './tunnel-peer.channel';

@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { EmailJobName, QueueName } from '@fleetgate/contracts';
+import { bullQueueName, EmailJobName, QueueName } from '@fleetgate/contracts';
 import { createTestContext, type TestContext } from '@fleetgate/testing';
 import { createRedisConnection } from './redis-connection';
 import { QueueProducer } from './queue-producer';
@@ -26,7 +26,7 @@ describe('queues on the real Redis', () => {
       { connection, prefix: context.redisPrefix, concurrency: 1 },
     );
     const eventsConnection = connection.duplicate();
-    const events = new QueueEvents(QueueName.Email, { connection: eventsConnection, prefix: context.redisPrefix });
+    const events = new QueueEvents(bullQueueName(QueueName.Email), { connection: eventsConnection, prefix: context.redisPrefix });
     await events.waitUntilReady();
 
     const payload = { template: 'welcome', to: 'ada@example.test', variables: { name: 'Ada' } };
@@ -35,7 +35,7 @@ describe('queues on the real Redis', () => {
     await expect(job!.waitUntilFinished(events, 10_000)).resolves.toBe('sent');
 
     expect(received).toEqual([payload]);
-    expect(await context.redis.keys(`${context.redisPrefix}:${QueueName.Email}:*`)).not.toHaveLength(0);
+    expect(await context.redis.keys(`${context.redisPrefix}:{${QueueName.Email}}:*`)).not.toHaveLength(0);
 
     await worker.close();
     await events.close();

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { JobNameOf, JobPayloadOf, QueueName } from '@fleetgate/contracts';
+import type { Cluster, Redis } from 'ioredis';
+import { bullQueueName, type JobNameOf, type JobPayloadOf, type QueueName } from '@fleetgate/contracts';
 
 /** Retries with backoff, bounded; finished jobs are trimmed so Redis does not grow without end. */
 export const defaultJobOptions: JobsOptions = {
@@ -15,7 +15,8 @@ export class QueueProducer {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    /** One Redis server, or a Redis Cluster (queue names are hash tags: `bullQueueName`). */
+    private readonly connection: Redis | Cluster,
     private readonly prefix: string,
   ) {}
 
@@ -32,7 +33,7 @@ export class QueueProducer {
   queueFor(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(bullQueueName(name), { connection: this.connection, prefix: this.prefix });
       // Connection errors while Redis restarts: ioredis reconnects and replays queued commands by itself, so an
       // error event here is no reason to crash the process (an EventEmitter without a listener would throw it).
       queue.on('error', () => undefined);

@@ -1,11 +1,11 @@
 import { Worker, type Job, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { JobNameOf, JobPayloadOf, QueueName } from '@fleetgate/contracts';
+import { Cluster, type Redis } from 'ioredis';
+import { bullQueueName, type JobNameOf, type JobPayloadOf, type QueueName } from '@fleetgate/contracts';
 
 export type JobOf<Q extends QueueName> = Job<JobPayloadOf<Q, JobNameOf<Q>>, unknown, JobNameOf<Q>>;
 
 export interface QueueWorkerOptions {
-  connection: Redis;
+  connection: Redis | Cluster;
   prefix: string;
   concurrency: number;
 }
@@ -18,8 +18,9 @@ export function createQueueWorker<Q extends QueueName>(
 ): Worker {
   // Workers need their own connection: they block on it while waiting for jobs. BullMQ does not close a
   // connection it was given, so the worker's close does.
-  const blockingConnection = options.connection.duplicate();
-  const worker = new Worker(queue, processor as Processor, {
+  const { connection } = options;
+  const blockingConnection = connection instanceof Cluster ? connection.duplicate() : connection.duplicate();
+  const worker = new Worker(bullQueueName(queue), processor as Processor, {
     connection: blockingConnection,
     prefix: options.prefix,
     concurrency: options.concurrency,

@@ -7,6 +7,7 @@ import { DeviceAdmissionRepository } from './device-admission.repository';
 import { SessionCloseChannel } from './session-close.channel';
 import { GatewayFleetRepository } from './gateway-fleet.repository';
 import { GatewayControlRepository } from './gateway-control.repository';
+import { TunnelPeerChannel } from './tunnel-peer.channel';
 import { REDIS_CONNECTION, REDIS_KEY_PREFIX } from './redis-tokens';
 
 export { REDIS_CONNECTION, REDIS_KEY_PREFIX };
@@ -50,6 +51,7 @@ export class QueueModule implements OnApplicationShutdown {
         SessionCloseChannel,
         GatewayFleetRepository,
         GatewayControlRepository,
+        TunnelPeerChannel,
       ],
       exports: [
         REDIS_CONNECTION,
@@ -60,6 +62,7 @@ export class QueueModule implements OnApplicationShutdown {
         SessionCloseChannel,
         GatewayFleetRepository,
         GatewayControlRepository,
+        TunnelPeerChannel,
       ],
     };
   }

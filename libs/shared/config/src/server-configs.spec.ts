@@ -71,6 +71,19 @@ describe('server configuration', () => {
     expect(() => loadSshConfig({ ...valid, SSH_MAX_AUTH_ATTEMPTS: '0' })).toThrow(/SSH_MAX_AUTH_ATTEMPTS/);
   });
 
+  it('runs one gateway process unless told otherwise, and one per core with auto (issue 13)', () => {
+    expect(loadSshConfig(valid)).toMatchObject({ processes: 1, pickup: { portBase: 0 } });
+    expect(loadSshConfig({ ...valid, SSH_PROCESSES: 'auto' }).processes).toBe('auto');
+    expect(loadSshConfig({ ...valid, SSH_PROCESSES: '3', TUNNEL_PICKUP_HOST: 'gw1', TUNNEL_PICKUP_PORT: '9100' })).toMatchObject({
+      processes: 3,
+      pickup: { host: 'gw1', portBase: 9100 },
+    });
+    expect(() => loadSshConfig({ ...valid, SSH_PROCESSES: '0' })).toThrow(/SSH_PROCESSES/);
+    expect(() => loadSshConfig({ ...valid, TUNNEL_PICKUP_URL: 'http://gw1:8081' })).toThrow(/TUNNEL_PICKUP_URL/);
+    expect(() => loadSshConfig({ ...valid, SSH_PROCESSES: '2', TUNNEL_PICKUP_URL: 'ws://gw1:8081' })).toThrow(/TUNNEL_PICKUP_URL/);
+    expect(loadSshConfig({ ...valid, TUNNEL_PICKUP_URL: 'wss://gw1.example/a' }).pickup.url).toBe('wss://gw1.example/a');
+  });
+
   describe('billing (issue 11)', () => {
     const stripe = {
       STRIPE_SECRET_KEY: 'sk_test_abc123',

@@ -174,6 +174,28 @@ export const sshConfigSchema = z
      * address is refused. Empty (the default): no header is read.
      */
     SSH_PROXY_PROTOCOL_FROM: cidrList,
+    /**
+     * Gateway processes on this machine (docs/adr/0011-gateway-processes.md): `auto` runs one per core, sharing the
+     * SSH and HTTP ports (Node's cluster module); 1 runs the gateway in this process alone.
+     */
+    SSH_PROCESSES: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)])
+      .default(1),
+    /**
+     * Where agents reach this process directly to pick up a stream (ws:// or wss://). Gateway processes behind one
+     * public address tell agents to dial their own, so that a session's bytes go to the process serving it. Default:
+     * ws://<SSH_HTTP_HOST, or the host name when that is a wildcard>:<SSH_HTTP_PORT>. Only with SSH_PROCESSES=1.
+     */
+    TUNNEL_PICKUP_URL: z
+      .string()
+      .regex(/^wss?:\/\/[^\s?#]+$/, 'must be a ws:// or wss:// URL without a query')
+      .optional(),
+    /** With several processes: the host agents dial for pickups, and the first of the processes' own pickup ports. */
+    TUNNEL_PICKUP_HOST: z.string().min(1).optional(),
+    /** Process i (from 0) listens for pickups on this port + i; 0 picks free ports. */
+    TUNNEL_PICKUP_PORT: port(0),
+    /** Set by the primary for each of several processes (its index from 0); not for operators. */
+    SSH_PROCESS_INDEX: z.coerce.number().int().min(0).max(255).optional(),
     /** Tunnel liveness: ping each agent this often; drop its tunnel when this many pings in a row go unanswered. */
     TUNNEL_PING_SECONDS: z.coerce.number().positive().max(300).default(10),
     TUNNEL_MISSED_PINGS: z.coerce.number().int().min(1).max(20).default(3),
@@ -220,6 +242,10 @@ export const sshConfigSchema = z
     AUDIT_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     ...platformKeys,
   })
+  .refine((env) => env.SSH_PROCESSES === 1 || env.TUNNEL_PICKUP_URL === undefined, {
+    message: 'names one process; with several, set TUNNEL_PICKUP_HOST and TUNNEL_PICKUP_PORT instead',
+    path: ['TUNNEL_PICKUP_URL'],
+  })
   .refine((env) => env.PRESENCE_REFRESH_SECONDS * 2 <= env.PRESENCE_EXPIRY_SECONDS, {
     message: 'must be at most half of PRESENCE_EXPIRY_SECONDS, so one late refresh does not drop a device',
     path: ['PRESENCE_REFRESH_SECONDS'],
@@ -229,6 +255,9 @@ export const sshConfigSchema = z
     ...storageSection(env),
     ssh: { host: env.SSH_HOST, port: env.SSH_PORT, hostKeyDirectory: env.SSH_HOST_KEY_DIR, proxyProtocolFrom: env.SSH_PROXY_PROTOCOL_FROM },
     http: { host: env.SSH_HTTP_HOST, port: env.SSH_HTTP_PORT },
+    processes: env.SSH_PROCESSES,
+    processIndex: env.SSH_PROCESS_INDEX,
+    pickup: { url: env.TUNNEL_PICKUP_URL, host: env.TUNNEL_PICKUP_HOST, portBase: env.TUNNEL_PICKUP_PORT },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     tunnel: {
       pingSeconds: env.TUNNEL_PING_SECONDS,

@@ -7,6 +7,16 @@ export enum QueueName {
   Audit = 'audit',
 }
 
+/**
+ * The name BullMQ keys a queue under: the queue's name as a Redis Cluster hash tag. BullMQ's Lua scripts touch
+ * several keys of a queue at once (`<prefix>:{email}:wait`, `…:active`, `…:<job id>`), which Redis Cluster allows
+ * only within one hash slot; the tag puts every key of a queue in the slot of its name, so each queue lives whole on
+ * one node and different queues spread over the nodes (docs/queues.md). Metrics and logs use the plain `QueueName`.
+ */
+export function bullQueueName(queue: QueueName): string {
+  return `{${queue}}`;
+}
+
 export enum AuditJobName {
   /** Periodic: deletes the gateway's audit events older than the configured retention. */
   ExpireEvents = 'expire-events',

@@ -23,6 +23,11 @@ export const LAST_SEEN_INTERVAL_SECONDS = 30;
 export const PICKUP_TIMEOUT_MS = 20_000;
 
 const pickupId = z.string().regex(/^[0-9a-f]{32}$/);
+/** A ws:// or wss:// origin with an optional path prefix, no query: the agent appends `/agent/pickup/<id>`. */
+export const pickupBaseUrl = z
+  .string()
+  .max(500)
+  .regex(/^wss?:\/\/[^\s?#]+$/);
 
 export const gatewayMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -32,7 +37,16 @@ export const gatewayMessageSchema = z.discriminatedUnion('type', [
     pingSeconds: z.number().positive(),
     deadAfterSeconds: z.number().positive(),
   }),
-  z.object({ type: z.literal('open'), id: pickupId }),
+  z.object({
+    type: z.literal('open'),
+    id: pickupId,
+    /**
+     * The ws(s) base URL of the gateway process that waits for this pickup. Several gateway processes share the
+     * agents' public address, so the agent must dial the one that asked, which may not be the one holding its control
+     * tunnel (docs/adr/0002-reverse-tunnel.md, "Several gateway processes"). Absent: the agent's tunnel URL.
+     */
+    url: pickupBaseUrl.optional(),
+  }),
 ]);
 
 export const agentMessageSchema = z.discriminatedUnion('type', [

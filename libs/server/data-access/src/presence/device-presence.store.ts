@@ -92,6 +92,18 @@ export class DevicePresenceStore {
     return online;
   }
 
+  /**
+   * The gateway process holding the device's tunnel while its presence is live, else null: a holder that died
+   * stops refreshing, so its registration lapses with the presence expiry (docs/adr/0011-gateway-processes.md).
+   */
+  async holderOf(tenantId: string, uid: string, now = Date.now()): Promise<string | null> {
+    const [score, holder] = await execute(
+      this.redis.pipeline().zscore(this.onlineKey(tenantId), uid).hget(this.holderKey(tenantId), uid),
+    );
+    const expiresAt = score === null ? NaN : Number(score);
+    return expiresAt > now && typeof holder === 'string' ? holder : null;
+  }
+
   /** How many of the tenant's devices are online; drops expired members on the way. */
   async countOnline(tenantId: string, now = Date.now()): Promise<number> {
     const key = this.onlineKey(tenantId);
