@@ -22,6 +22,7 @@ import { NamespaceSwitcher } from '../features/namespaces/namespace-switcher';
 const navigation = [
   { to: '/', label: 'Dashboard' },
   { to: '/devices', label: 'Devices' },
+  { to: '/sessions', label: 'Sessions' },
   { to: '/public-keys', label: 'Public keys' },
   { to: '/firewall', label: 'Firewall rules' },
   { to: '/tags', label: 'Tags' },

@@ -18,6 +18,7 @@ const minimumRole = {
   'namespace:members': 'administrator',
   'namespace:delete': 'owner',
   'api_key:edit': 'administrator',
+  'session:close': 'administrator',
 } as const satisfies Record<string, MemberRole>;
 
 export type UiPermission = keyof typeof minimumRole;
