@@ -31,6 +31,19 @@ export interface ReportedFrameOutcome {
   message: string;
 }
 
+/** What the next chunk of a recording builds on. */
+interface RecordingHead {
+  seq: number;
+  hash: string;
+  last: boolean;
+  sessionStartedAt: number;
+  /** `COLSxROWS` of the last size frame, if any. */
+  size?: string;
+}
+
+/** Heads remembered between calls (the least recently written forgotten first): about 200 bytes each. */
+const MAX_REMEMBERED_HEADS = 10_000;
+
 /** Two requests of one session that race for the same next chunk: the loser reads the new head and tries again. */
 const MAX_APPEND_ATTEMPTS = 8;
 
@@ -46,6 +59,8 @@ const MAX_APPEND_ATTEMPTS = 8;
 export class ReportedRecordingService {
   /** Appends of one session inside this process, one after the other (other processes are caught by the retry). */
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** The head of each recording this process wrote last, so that a call costs no read of the chain. */
+  private readonly heads = new Map<string, RecordingHead>();
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -87,12 +102,13 @@ export class ReportedRecordingService {
     }
 
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-      const head = await this.store.lastChunk(scope, sessionUid);
+      // After a lost race the cached head is stale: read the stored one.
+      const head = await this.head(scope, sessionUid, attempt > 1);
       if (head?.last) throw AppException.conflict('the recording of this session has ended');
       const time = Date.now();
       const frames: RecordingFrame[] = [];
       const size = `${frame.width}x${frame.height}`;
-      if ((await this.lastSize(scope, sessionUid)) !== size) frames.push([time, 'r', Buffer.from(size).toString('base64')]);
+      if (head?.size !== size) frames.push([time, 'r', Buffer.from(size).toString('base64')]);
       const bytes = Buffer.from(frame.message, 'utf8');
       if (bytes.length > 0) frames.push([time, 'o', bytes.toString('base64')]);
       if (frames.length === 0) return { recorded: false, message: 'nothing new to record' };
@@ -121,18 +137,44 @@ export class ReportedRecordingService {
           signature: signHead({ sessionUid, seq, hash, signedAt: time }, this.keys.privateKeyPem),
           sessionStartedAt: payload.sessionStartedAt,
         });
+        this.remember(sessionUid, { seq, hash, size, sessionStartedAt: payload.sessionStartedAt, last: false });
         return { recorded: true, seq, message: 'recorded' };
       }
+      this.heads.delete(sessionUid);
       // Another API process stored chunk `seq` first: build on its chunk instead; nothing of this frame is lost.
     }
     throw AppException.conflict('too many concurrent writes to this recording; send the frame again');
   }
 
-  private async lastSize(scope: TenantScope, sessionUid: string): Promise<string | undefined> {
-    const chunk = await this.store.lastChunk(scope, sessionUid, 'r');
-    const frame = chunk?.frames.filter(([, kind]) => kind === 'r').at(-1);
-    if (!frame) return undefined;
-    const size = parseTerminalSize(Buffer.from(frame[2], 'base64').toString('utf8'));
-    return size ? `${size.cols}x${size.rows}` : undefined;
+  /**
+   * The recording's head: from this process's memory when it wrote the last chunk, else from the store. A head
+   * remembered here but overtaken by another process shows up as a lost race (the chunk number is taken), after
+   * which the stored head is read, so a stale memory never forks the chain or loses a size change.
+   */
+  private async head(scope: TenantScope, sessionUid: string, fresh: boolean): Promise<RecordingHead | null> {
+    const remembered = fresh ? undefined : this.heads.get(sessionUid);
+    if (remembered) return remembered;
+    const chunk = await this.store.lastChunk(scope, sessionUid);
+    if (!chunk) return null;
+    // The last size is in the head chunk when it changed there; otherwise in the last chunk that has one.
+    const sized = chunk.frames.some(([, kind]) => kind === 'r') ? chunk : await this.store.lastChunk(scope, sessionUid, 'r');
+    const frame = sized?.frames.filter(([, kind]) => kind === 'r').at(-1);
+    const parsed = frame ? parseTerminalSize(Buffer.from(frame[2], 'base64').toString('utf8')) : null;
+    return {
+      seq: chunk.seq,
+      hash: chunk.hash,
+      last: chunk.last,
+      sessionStartedAt: chunk.sessionStartedAt,
+      size: parsed ? `${parsed.cols}x${parsed.rows}` : undefined,
+    };
+  }
+
+  private remember(sessionUid: string, head: RecordingHead): void {
+    this.heads.delete(sessionUid);
+    if (this.heads.size >= MAX_REMEMBERED_HEADS) {
+      const oldest = this.heads.keys().next();
+      if (!oldest.done) this.heads.delete(oldest.value);
+    }
+    this.heads.set(sessionUid, head);
   }
 }

@@ -51,9 +51,11 @@ export class RecordingChunksRepository extends TenantScopedRepository<RecordingC
    * size, for a recording appended to one frame at a time).
    */
   async lastOf(scope: TenantScope, sessionUid: string, kind?: 'o' | 'i' | 'r'): Promise<RecordingChunkDocument | null> {
-    const filter: Record<string, unknown> = { tenant_id: scope.tenantId, session_uid: String(sessionUid) };
-    if (kind) filter['frames.k'] = kind;
-    const found = await this.model.findOne(filter).sort({ seq: -1 }).lean<RecordingChunkDocument>().exec();
+    const found = await this.model
+      .findOne({ tenant_id: scope.tenantId, session_uid: String(sessionUid), ...(kind ? { 'frames.k': kind } : {}) })
+      .sort({ seq: -1 })
+      .lean<RecordingChunkDocument>()
+      .exec();
     return (found as RecordingChunkDocument | null) ?? null;
   }
 
