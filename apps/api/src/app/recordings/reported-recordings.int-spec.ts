@@ -71,7 +71,9 @@ describe('POST /api/sessions/{uid}/record (a reported session’s recording)', (
       chunks: 3,
       signed_through: 2,
     });
-    await context.models.recordingChunks.updateOne({ session_uid: uid, seq: 1 }, { $set: { 'frames.0.d': Buffer.from('hx\r\n').toString('base64') } }).exec();
+    // One changed byte in chunk 1's output.
+    const altered = chunks[1].frames.map((frame) => ({ t: frame.t, k: frame.k, d: Buffer.from('hx\r\n').toString('base64') }));
+    await context.models.recordingChunks.updateOne({ session_uid: uid, seq: 1 }, { $set: { frames: altered } }).exec();
     expect(await readJson(await asMember(owner, `/api/sessions/${uid}/verify`))).toMatchObject({ status: 'tampered', first_bad_chunk: 1 });
   });
 

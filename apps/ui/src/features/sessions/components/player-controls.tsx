@@ -44,7 +44,7 @@ export function PlayerControls({ playing, time, duration, speed, sizes, onPlay, 
         />
       </Group>
       <Slider
-        aria-label="Position in the recording"
+        thumbLabel="Position in the recording"
         min={0}
         max={length}
         step={0.1}

@@ -43,7 +43,7 @@ export function RecordingPlayer({ cast, summary }: RecordingPlayerProps) {
       setTime(summary.duration);
     });
     if (resume.current.play) void created.play();
-    const clock = setInterval(() => setTime(created.getCurrentTime() ?? 0), 250);
+    const clock = setInterval(() => setTime(created.getCurrentTime()), 250);
     return () => {
       clearInterval(clock);
       created.dispose();
