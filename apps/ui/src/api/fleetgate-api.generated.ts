@@ -2771,14 +2771,8 @@ export interface components {
             new_password: string;
         };
         SessionRecordRequestDto: {
-            /** @description Session’s UID; must be the one in the path */
-            uid: string;
-            /** @description Session’s data: what the terminal received, as text (may be empty for a resize) */
-            message: string;
-            /** @description Session’s pty width */
-            width: number;
-            /** @description Session’s pty height */
-            height: number;
+            /** @default false */
+            session_record: boolean;
         };
         SetupRequestDto: {
             name: string;
@@ -2913,7 +2907,17 @@ export interface components {
             /** @description Why it does not match */
             reason?: string;
         };
-        SessionRecordResponseDto: {
+        RecordedFrameRequestDto: {
+            /** @description Session’s UID; must be the one in the path */
+            uid: string;
+            /** @description Session’s data: what the terminal received, as text (may be empty for a resize) */
+            message: string;
+            /** @description Session’s pty width */
+            width: number;
+            /** @description Session’s pty height */
+            height: number;
+        };
+        RecordedFrameResponseDto: {
             /** @description Whether the frame was stored (false when the namespace does not record sessions) */
             recorded: boolean;
             /** @description The recording chunk that holds the frame */
@@ -9021,7 +9025,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SessionRecordRequestDto"];
+                "application/json": components["schemas"]["RecordedFrameRequestDto"];
             };
         };
         responses: {
@@ -9030,7 +9034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionRecordResponseDto"];
+                    "application/json": components["schemas"]["RecordedFrameResponseDto"];
                 };
             };
             /** @description A field is missing or malformed, or the body names another session. */

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { InternalRoute } from '@fleetgate/identity';
 import { type ReportedFrameOutcome, ReportedRecordingService } from '@fleetgate/recordings';
-import { SessionRecordRequestDto, SessionRecordResponseDto } from './dtos/session-record.dto';
+import { RecordedFrameRequestDto, RecordedFrameResponseDto } from './dtos/recorded-frame.dto';
 import { SessionUidParamsDto } from './dtos/session-uid.params.dto';
 
 /**
@@ -29,12 +29,12 @@ export class ReportedRecordingsController {
     operationId: 'recordSession',
     summary: 'Record what a reported session’s terminal received: one chained, signed chunk per call (gateways)',
   })
-  @ApiOkResponse({ type: SessionRecordResponseDto })
+  @ApiOkResponse({ type: RecordedFrameResponseDto })
   @ApiBadRequestResponse({ description: 'A field is missing or malformed, or the body names another session.' })
   @ApiUnauthorizedResponse({ description: 'Not a platform service (X-Internal-Token).' })
   @ApiNotFoundResponse({ description: 'No such session.' })
   @ApiConflictResponse({ description: 'The session has ended, or one of Fleetgate’s gateways records it.' })
-  record(@Param() { uid }: SessionUidParamsDto, @Body() body: SessionRecordRequestDto): Promise<ReportedFrameOutcome> {
+  record(@Param() { uid }: SessionUidParamsDto, @Body() body: RecordedFrameRequestDto): Promise<ReportedFrameOutcome> {
     return this.recordings.append(uid, body);
   }
 }

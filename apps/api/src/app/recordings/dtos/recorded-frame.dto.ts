@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** `POST /api/sessions/{uid}/record`: ShellHub's gateway posted each read of the terminal like this. */
-export class SessionRecordRequestDto {
+export class RecordedFrameRequestDto {
   @ApiProperty({ pattern: '^[0-9a-f]{64}$', description: 'Session’s UID; must be the one in the path' })
   @Matches(/^[0-9a-f]{64}$/, { message: 'uid must be 64 lower-case hex digits' })
   uid!: string;
@@ -25,7 +25,7 @@ export class SessionRecordRequestDto {
   height!: number;
 }
 
-export class SessionRecordResponseDto {
+export class RecordedFrameResponseDto {
   @ApiProperty({ description: 'Whether the frame was stored (false when the namespace does not record sessions)' })
   recorded!: boolean;
 
