@@ -52,7 +52,8 @@ describeAsRoot('sessions in the web UI, in Chromium against the running platform
     await page.goto(`/devices/${deviceUid}`);
     await page.getByRole('link', { name: 'Open terminal' }).click();
     await page.getByLabel('Device user').fill(DEVICE_USER);
-    await page.getByLabel('Password', { exact: true }).fill(DEVICE_PASSWORD);
+    // "Password" also names the login-method choice (and the field's label carries the required mark).
+    await page.locator('input[type="password"]').fill(DEVICE_PASSWORD);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText(new RegExp(`^${DEVICE_USER}@.*: Connected$`)).waitFor({ timeout: 30_000 });
     await page.getByRole('application', { name: 'Terminal' }).click();
