@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { ensureLocalUser, runningAsRoot } from './support/local-user';
 import { eventually } from './support/platform';
@@ -120,6 +121,33 @@ describeAsRoot('sessions in the web UI, in Chromium against the running platform
     const [header, ...events] = cast.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
     expect(header).toMatchObject({ version: 2 });
     expect((events as Array<[number, string, string]>).map(([, , data]) => data).join('')).toContain(marker);
+
+    // The session pages pass axe like the other main pages, and fit a 360 px screen.
+    const paths = [`/sessions/${session.uid}`, '/sessions'];
+    const problems: string[] = [];
+    for (const path of paths) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      problems.push(
+        ...violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .flatMap((violation) => violation.nodes.map((node) => `${path} ${violation.id}: ${node.target.join(' ')}`)),
+      );
+    }
+    await page.setViewportSize({ width: 360, height: 800 });
+    for (const path of paths) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      // Name what sticks out, so that a failure says where to look.
+      const wide = await page.evaluate(
+        `[...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > 361)
+          .slice(-3).map((element) => element.tagName + '.' + String(element.className).split(' ').slice(0, 2).join('.'))`,
+      );
+      if (width > 360) problems.push(`${path}: ${width}px wide at 360 px (${JSON.stringify(wide)})`);
+    }
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

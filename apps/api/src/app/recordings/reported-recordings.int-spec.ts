@@ -89,6 +89,20 @@ describe('POST /api/sessions/{uid}/record (a reported session’s recording)', (
     expect(await readJson(await asMember(owner, `/api/sessions/${uid}/verify`))).toMatchObject({ status: 'incomplete', signed_through: 11 });
   });
 
+  it('documents its body under a schema name of its own', async () => {
+    // Two DTO classes of one name share one schema in the OpenAPI document: the users/security body was once lost so.
+    const document = (await (await fetch(`${api.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const bodyOf = (path: string, method: string) => {
+      const reference = document.paths[path][method].requestBody?.content['application/json'].schema.$ref ?? '';
+      return Object.keys(document.components.schemas[reference.replace('#/components/schemas/', '')].properties).sort();
+    };
+    expect(bodyOf('/api/sessions/{uid}/record', 'post')).toEqual(['height', 'message', 'uid', 'width']);
+    expect(bodyOf('/api/users/security/{tenant}', 'put')).toEqual(['session_record']);
+  });
+
   it('is served to a platform service only', async () => {
     const uid = await reported();
     expect((await record(uid, 'x', 80, 24, {} as typeof service)).status).toBe(401);

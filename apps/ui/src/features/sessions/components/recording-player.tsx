@@ -58,7 +58,7 @@ export function RecordingPlayer({ cast, summary }: RecordingPlayerProps) {
 
   return (
     <Stack gap="sm">
-      <Box ref={container} data-testid="recording-player" style={{ minWidth: 0, overflow: 'hidden', borderRadius: 4 }} />
+      <Box ref={container} data-testid="recording-player" style={{ position: 'relative', minWidth: 0, maxWidth: '100%', overflow: 'hidden', borderRadius: 4 }} />
       <PlayerControls
         playing={playing}
         time={time}

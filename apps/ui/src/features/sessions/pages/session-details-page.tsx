@@ -115,7 +115,7 @@ export function SessionDetailsPage() {
           </Anchor>
           <Group justify="space-between" align="center">
             <Group gap="sm">
-              <Title order={2}>
+              <Title order={2} style={{ overflowWrap: 'anywhere' }}>
                 {session.data.username}@{session.data.device?.name ?? 'removed device'}
               </Title>
               <SessionBadges session={session.data} />

@@ -64,7 +64,7 @@ export function SessionsPage() {
           value={view.authenticated}
           onChange={(value) => update({ authenticated: value as SessionListView['authenticated'] })}
           data={[
-            { value: 'any', label: 'Any login' },
+            { value: 'any', label: 'Any' },
             { value: 'authenticated', label: 'Authenticated' },
             { value: 'failed', label: 'Failed' },
           ]}
