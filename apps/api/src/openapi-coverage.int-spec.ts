@@ -28,8 +28,6 @@ const groupsServed = [
 const notServed: Record<string, string> = {
   'GET /healthcheck': 'served, but as an operations endpoint outside the documented API',
   'POST /api/sshkeys/private-keys': 'Fleetgate’s gateway logs in with session assertions (ADR 0002)',
-  // Recording and playback are issue 9's other half (items 4 and 5), built apart from the session records.
-  'POST /api/sessions/{}/record': 'recordings: served by the recordings work of issue 9',
 };
 
 /** `METHOD /path` of every route of `groups` in the contract, path parameters written `{}`. */

@@ -1722,6 +1722,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{uid}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what a reported session’s terminal received: one chained, signed chunk per call (gateways) */
+        post: operations["recordSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit-log": {
         parameters: {
             query?: never;
@@ -2984,6 +3001,24 @@ export interface components {
             first_bad_chunk?: number;
             /** @description Why it does not match */
             reason?: string;
+        };
+        RecordedFrameRequestDto: {
+            /** @description Session’s UID; must be the one in the path */
+            uid: string;
+            /** @description Session’s data: what the terminal received, as text (may be empty for a resize) */
+            message: string;
+            /** @description Session’s pty width */
+            width: number;
+            /** @description Session’s pty height */
+            height: number;
+        };
+        RecordedFrameResponseDto: {
+            /** @description Whether the frame was stored (false when the namespace does not record sessions) */
+            recorded: boolean;
+            /** @description The recording chunk that holds the frame */
+            seq?: number;
+            /** @example recorded */
+            message: string;
         };
         AuditEventDto: {
             id: string;
@@ -9183,6 +9218,70 @@ export interface operations {
             };
             /** @description No such session in this namespace. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recordSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordedFrameRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedFrameResponseDto"];
+                };
+            };
+            /** @description A field is missing or malformed, or the body names another session. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Not a platform service (X-Internal-Token).
+             *
+             *     Only for the internal service credential (X-Internal-Token).
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A device may act only on itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such session. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The session has ended, or one of Fleetgate’s gateways records it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ import { gatewayPoliciesNavigation } from '../features/gateway-policies/routes';
 const navigation = [
   { to: '/', label: 'Dashboard' },
   { to: '/devices', label: 'Devices' },
+  { to: '/sessions', label: 'Sessions' },
   { to: '/public-keys', label: 'Public keys' },
   { to: '/firewall', label: 'Firewall rules' },
   { to: '/tags', label: 'Tags' },

@@ -12,6 +12,7 @@ import { DashboardPage } from '../features/dashboard/dashboard-page';
 import { DevicesPage } from '../features/devices/pages/devices-page';
 import { DeviceDetailsPage } from '../features/devices/pages/device-details-page';
 import { TerminalPage } from '../features/terminal';
+import { SessionDetailsPage, SessionsPage } from '../features/sessions';
 import { NamespacesPage } from '../features/namespaces/namespaces-page';
 import { NamespaceSettingsPage } from '../features/settings/namespace-settings-page';
 import { PublicKeysPage } from '../features/public-keys/public-keys-page';
@@ -57,6 +58,8 @@ export const router = createBrowserRouter([
           { path: 'devices', element: <DevicesPage /> },
           { path: 'devices/:uid', element: <DeviceDetailsPage /> },
           { path: 'devices/:uid/terminal', element: <TerminalPage /> },
+          { path: 'sessions', element: <SessionsPage /> },
+          { path: 'sessions/:uid', element: <SessionDetailsPage /> },
           { path: 'namespaces', element: <NamespacesPage /> },
           { path: 'settings', element: <NamespaceSettingsPage /> },
           { path: 'public-keys', element: <PublicKeysPage /> },

@@ -57,6 +57,7 @@ export { ConnectorsRepository } from './repositories/connectors.repository';
 export { API_KEY_NEVER_EXPIRES, type ApiKeyDocument, apiKeyDigest } from './schemas/api-key.schema';
 export { ApiKeysRepository } from './repositories/api-keys.repository';
 export {
+  REPORTED_SESSION_GATEWAY_ID,
   sessionTypes,
   type SessionType,
   type SessionPosition,

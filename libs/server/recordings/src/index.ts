@@ -24,6 +24,7 @@ export {
 } from './recording-store';
 export { InvalidRecordingChunkError, RecordingIngestService, type IngestOutcome } from './recording-ingest.service';
 export { RecordingPlaybackService, type PlayedFrame } from './recording-playback.service';
+export { ReportedRecordingService, type ReportedFrame, type ReportedFrameOutcome } from './reported-recording.service';
 export { RecordingRetentionService, type RetentionResult, type RetentionSettings } from './recording-retention.service';
 export {
   GatewayRecorderFactory,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { RecordingFrame } from '@fleetgate/contracts';
+import type { RecordingFrame, RecordingFrameKind } from '@fleetgate/contracts';
 import {
+  type RecordingChunkDocument,
   RecordingChunksRepository,
   RecordingSignaturesRepository,
   type TenantScope,
@@ -35,10 +36,24 @@ export abstract class RecordingStore {
   /** The recording's chunks in sequence order, streamed. */
   abstract chunks(scope: TenantScope, sessionUid: string): AsyncIterable<RecordingChunkRecord>;
   abstract signatures(scope: TenantScope, sessionUid: string): Promise<StoredSignature[]>;
+  /** The recording's last chunk, or with `kind` the last one holding a frame of that kind; null when none. */
+  abstract lastChunk(scope: TenantScope, sessionUid: string, kind?: RecordingFrameKind): Promise<RecordingChunkRecord | null>;
   /** Deletes up to `batchSize` chunks of recordings started before `cutoff`, and their signatures. */
   abstract deleteExpired(scope: TenantScope, cutoff: Date, batchSize: number): Promise<ExpiredRecordingsDeleted>;
   /** Tenants that own recordings (the retention job visits each). */
   abstract tenants(): Promise<string[]>;
+}
+
+function toChunkRecord(chunk: RecordingChunkDocument): RecordingChunkRecord {
+  return {
+    sessionUid: chunk.session_uid,
+    seq: chunk.seq,
+    previousHash: chunk.previous_hash,
+    hash: chunk.hash,
+    last: chunk.last,
+    frames: chunk.frames.map(({ t, k, d }): RecordingFrame => [t, k, d]),
+    sessionStartedAt: new Date(chunk.session_started_at).getTime(),
+  };
 }
 
 /** Recordings in the database: `recording_chunks` and `recording_signatures`. */
@@ -77,17 +92,12 @@ export class DatabaseRecordingStore extends RecordingStore {
   }
 
   async *chunks(scope: TenantScope, sessionUid: string): AsyncGenerator<RecordingChunkRecord> {
-    for await (const chunk of this.chunkDocuments.chunksOf(scope, sessionUid)) {
-      yield {
-        sessionUid: chunk.session_uid,
-        seq: chunk.seq,
-        previousHash: chunk.previous_hash,
-        hash: chunk.hash,
-        last: chunk.last,
-        frames: chunk.frames.map(({ t, k, d }): RecordingFrame => [t, k, d]),
-        sessionStartedAt: new Date(chunk.session_started_at).getTime(),
-      };
-    }
+    for await (const chunk of this.chunkDocuments.chunksOf(scope, sessionUid)) yield toChunkRecord(chunk);
+  }
+
+  async lastChunk(scope: TenantScope, sessionUid: string, kind?: RecordingFrameKind): Promise<RecordingChunkRecord | null> {
+    const chunk = await this.chunkDocuments.lastOf(scope, sessionUid, kind);
+    return chunk ? toChunkRecord(chunk) : null;
   }
 
   async signatures(scope: TenantScope, sessionUid: string): Promise<StoredSignature[]> {

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { REPORTED_SESSION_GATEWAY_ID } from '@fleetgate/data-access';
 import { CurrentInternalCaller, type InternalCaller, InternalRoute } from '@fleetgate/identity';
 import { GatewayCallsService, type SessionView, SessionsService } from '@fleetgate/sessions';
 import { DeviceUidParamsDto } from '../devices/dtos/device.params.dto';
@@ -14,9 +15,6 @@ import { PublicKeyEvaluateParamsDto, PublicKeyEvaluateQueryDto } from './dtos/pu
 import { SessionUidParamsDto } from './dtos/session.params.dto';
 import { SessionAuthenticatedRequestDto, SessionCreateRequestDto } from './dtos/session-requests.dto';
 import { SessionDto } from './dtos/session.response.dto';
-
-/** Who wrote a record that a platform service reported, in `sessions.gateway_id`. */
-const REPORTED_BY_SERVICE = 'internal-service';
 
 /**
  * The contract's internal routes: what ShellHub's gateway and agents call. Never the public, never a member: a
@@ -40,7 +38,7 @@ export class InternalRoutesController {
   @ApiNotFoundResponse({ description: 'No such device.' })
   @ApiConflictResponse({ description: 'A session with this uid exists.' })
   create(@Body() body: SessionCreateRequestDto): Promise<SessionView> {
-    return this.sessions.createReported(body, REPORTED_BY_SERVICE);
+    return this.sessions.createReported(body, REPORTED_SESSION_GATEWAY_ID);
   }
 
   @Post('api/sessions/:uid')

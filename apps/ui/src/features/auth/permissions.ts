@@ -23,6 +23,7 @@ const minimumRole = {
   'billing:manage': 'owner',
   'channel_policy:edit': 'administrator',
   'authentication_policy:edit': 'administrator',
+  'session:close': 'administrator',
 } as const satisfies Record<string, MemberRole>;
 
 export type UiPermission = keyof typeof minimumRole;

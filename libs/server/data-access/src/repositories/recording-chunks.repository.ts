@@ -46,6 +46,19 @@ export class RecordingChunksRepository extends TenantScopedRepository<RecordingC
     }
   }
 
+  /**
+   * The recording's last chunk, or with `kind` the last chunk holding a frame of that kind (the latest terminal
+   * size, for a recording appended to one frame at a time).
+   */
+  async lastOf(scope: TenantScope, sessionUid: string, kind?: 'o' | 'i' | 'r'): Promise<RecordingChunkDocument | null> {
+    const found = await this.model
+      .findOne({ tenant_id: scope.tenantId, session_uid: String(sessionUid), ...(kind ? { 'frames.k': kind } : {}) })
+      .sort({ seq: -1 })
+      .lean<RecordingChunkDocument>()
+      .exec();
+    return (found as RecordingChunkDocument | null) ?? null;
+  }
+
   /** Up to `limit` chunks of recordings that started before `cutoff`, as references only. */
   async expiredChunks(scope: TenantScope, cutoff: Date, limit = MAX_IN_LIST_LENGTH): Promise<ExpiredChunkReference[]> {
     const found = await this.model

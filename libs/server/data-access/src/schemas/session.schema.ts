@@ -42,6 +42,12 @@ export interface SessionDocument {
   updated_at?: Date;
 }
 
+/**
+ * `gateway_id` of a session that a platform service reported through the contract's internal routes rather than
+ * one of Fleetgate's gateways: only such a session may be recorded through `POST /api/sessions/{uid}/record`.
+ */
+export const REPORTED_SESSION_GATEWAY_ID = 'internal-service';
+
 export const sessionSchema = new Schema<SessionDocument>(
   {
     uid: { type: String, required: true },

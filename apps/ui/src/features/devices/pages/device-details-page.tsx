@@ -12,6 +12,7 @@ import { QueryState } from '../../../ui/query-state';
 import { useCan } from '../../auth/auth-actions';
 import { HostKeyChangedAlert, HostKeyChangedBadge } from '../components/host-key-changed';
 import { OnlineBadge } from '../components/online-badge';
+import { hasBeenSeen } from '../last-seen';
 import { decideDevice, type Device, useDevice, useDeviceMutation, useInstanceInfo, useTagNames } from '../device-queries';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -158,7 +159,9 @@ export function DeviceDetailsPage() {
           <Card withBorder>
             <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
               <Fact label="Status">{device.data.status}</Fact>
-              <Fact label="Last seen">{dayjs(device.data.last_seen).format('YYYY-MM-DD HH:mm:ss')}</Fact>
+              <Fact label="Last seen">
+                {hasBeenSeen(device.data.last_seen) ? dayjs(device.data.last_seen).format('YYYY-MM-DD HH:mm:ss') : 'never'}
+              </Fact>
               <Fact label="Operating system">{device.data.info?.pretty_name || '—'}</Fact>
               <Fact label="Architecture">{device.data.info?.arch || '—'}</Fact>
               <Fact label="Agent version">{device.data.info?.version || '—'}</Fact>

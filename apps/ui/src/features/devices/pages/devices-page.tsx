@@ -26,6 +26,7 @@ import { notifyError, notifySuccess } from '../../../ui/form-errors';
 import { useCan } from '../../auth/auth-actions';
 import { AddDevicePanel } from '../components/add-device-panel';
 import { HostKeyChangedBadge } from '../components/host-key-changed';
+import { hasBeenSeen } from '../last-seen';
 import { OnlineBadge } from '../components/online-badge';
 import { type DeviceListView, viewFromSearchParams, viewToSearchParams } from '../device-filter';
 import { decideDevice, type DeviceDecision, useDeviceList, useDevicesChanged, useTagNames } from '../device-queries';
@@ -217,9 +218,13 @@ export function DevicesPage() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <time dateTime={String(device.last_seen)} title={dayjs(device.last_seen).format('YYYY-MM-DD HH:mm:ss')}>
-                      {dayjs(device.last_seen).fromNow()}
-                    </time>
+                    {hasBeenSeen(device.last_seen) ? (
+                      <time dateTime={String(device.last_seen)} title={dayjs(device.last_seen).format('YYYY-MM-DD HH:mm:ss')}>
+                        {dayjs(device.last_seen).fromNow()}
+                      </time>
+                    ) : (
+                      'never'
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

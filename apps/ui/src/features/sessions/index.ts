@@ -1,0 +1,2 @@
+export { SessionsPage } from './pages/sessions-page';
+export { SessionDetailsPage } from './pages/session-details-page';
