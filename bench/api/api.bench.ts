@@ -150,9 +150,9 @@ it(`API with ${DEVICES} devices and ${SESSIONS} sessions on ${BACKEND}`, async (
         plans[name] = { command, error: error instanceof Error ? error.message : String(error) };
       }
     };
-    await explain('device list page', { find: 'devices', filter: deviceFilter, sort: { name: 1, uid: 1 }, skip: 0, limit: 100 });
+    await explain('device list page', { find: 'devices', filter: deviceFilter, sort: { name: 1, uid: 1 }, limit: 100 });
     await explain('device list count', { count: 'devices', query: deviceFilter });
-    await explain('session list page', { find: 'sessions', filter: { tenant_id: platform.tenantId }, sort: { started_at: -1, uid: 1 }, skip: 0, limit: 100 });
+    await explain('session list page', { find: 'sessions', filter: { tenant_id: platform.tenantId }, sort: { started_at: -1, uid: 1 }, limit: 100 });
     await explain('session list count', { count: 'sessions', query: { tenant_id: platform.tenantId } });
     await explain('re-registration lookup', { find: 'devices', filter: { tenant_id: platform.tenantId, uid: devices[0].uid }, limit: 1 });
     results.detail('plans', plans);

@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ROOT/bench/support/args.sh" "$@"
 cd "$ROOT"
 export NX_DAEMON=false NX_NO_CLOUD=true
-bash scripts/ensure-deps.sh >/dev/null
+bench_ensure_deps
 bash scripts/services.sh up 2>/dev/null
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   echo "building apps..." >&2

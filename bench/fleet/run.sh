@@ -15,7 +15,7 @@ export FLEET_DEVICES="${FLEET_DEVICES:-10000}"
 # Two sockets per device (agent side and gateway side) live on this machine.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
-bash scripts/ensure-deps.sh
+bench_ensure_deps
 bash scripts/services.sh up
 FLEETGATE_DB=ferretdb-pg bash scripts/services.sh database-url >/dev/null
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then

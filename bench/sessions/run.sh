@@ -14,7 +14,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 [ "$(id -u)" -eq 0 ] || { echo "run as root: the agents log in as root" >&2; exit 1; }
 # One shell per session on this machine, and two sockets per session in the gateway.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
-bash scripts/ensure-deps.sh >/dev/null
+bench_ensure_deps
 bash scripts/services.sh up 2>/dev/null
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   echo "building apps..." >&2

@@ -25,7 +25,7 @@ KEX="${KEX:-curve25519-sha256}"
 HOSTKEY="${HOSTKEY:-ssh-ed25519}"
 [ "$(id -u)" -eq 0 ] || { echo "run as root: the agent and sshd log in as root" >&2; exit 1; }
 
-bash scripts/ensure-deps.sh >/dev/null
+bench_ensure_deps
 bash scripts/services.sh up 2>/dev/null
 command -v /usr/sbin/sshd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; }
 set -a && . .data/services.env && set +a

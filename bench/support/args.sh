@@ -7,3 +7,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1 (only --json FILE)" >&2; exit 2 ;;
   esac
 done
+
+# Installs what is missing (scripts/ensure-deps.sh) unless the suite already did, and never where node_modules is a
+# link to another checkout's (a git worktree): `npm install` there would replace the link and change other people's
+# dependencies.
+bench_ensure_deps() {
+  if [ -z "${BENCH_SKIP_BUILD:-}" ] && [ ! -L "$ROOT/node_modules" ]; then bash "$ROOT/scripts/ensure-deps.sh" >/dev/null; fi
+}
