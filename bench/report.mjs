@@ -52,13 +52,13 @@ export function chartSpecs({ benchmarks }) {
 
   const ratios = benchmarks.flatMap((result) =>
     result.figures
-      .filter((figure) => Number.isFinite(figure.ratio) && figure.referenceName)
+      .filter((figure) => Number.isFinite(figure.ratio) && figure.ratio > 0 && figure.referenceName)
       .map((figure) => ({ benchmark: result.benchmark, figure: `${result.benchmark}: ${figure.name}`.slice(0, 90), ratio: figure.ratio, reference: figure.referenceName })),
   );
   if (ratios.length > 0) {
     charts.push({
       file: 'ratios.svg',
-      title: 'Every figure against its reference (1.0: as good as the reference, for a rate; as fast, for a time)',
+      title: 'Every figure against its reference, on a log scale (1.0: the same as the reference; above 1, more requests or bytes per second, or a longer time)',
       spec: {
         ...base,
         title: 'Figures as a ratio to their reference, same run',
@@ -66,10 +66,12 @@ export function chartSpecs({ benchmarks }) {
         width: 420,
         layer: [
           {
-            mark: 'bar',
+            // Points, not bars: a bar on a log scale has no zero to start from.
+            mark: { type: 'point', filled: true, size: 70 },
             encoding: {
               y: { field: 'figure', type: 'nominal', sort: null, title: null, axis: { labelLimit: 420 } },
-              x: { field: 'ratio', type: 'quantitative', title: 'ratio to the reference' },
+              // Logarithmic: ratios run from hundredths to thousands, and 0.5 is as far from 1 as 2 is.
+              x: { field: 'ratio', type: 'quantitative', title: 'ratio to the reference (log scale)', scale: { type: 'log' } },
               color: { field: 'benchmark', type: 'nominal' },
               tooltip: [{ field: 'reference' }],
             },
@@ -286,7 +288,8 @@ export function renderMarkdown({ suite, benchmarks }, charts, chartsDirectory) {
     '',
     '`npm run bench` runs the whole suite (about 30 minutes at full size, as root: the SSH benchmarks log in as root) and rewrites',
     'this file. `BENCH_SIZE=tiny npm run bench` runs the smoke sizes in a few minutes. Each benchmark also runs alone and writes its',
-    'figures as JSON with `--json FILE`; `bench/README.md` lists them and the variables that size them.',
+    'figures as JSON with `--json FILE`; `bench/README.md` lists them and the variables that size them. What the query plans',
+    'above mean for the indexes, and how the suite is built: `docs/adr/0015-benchmark-suite.md`.',
     '',
   );
   return `${lines.join('\n')}`;
