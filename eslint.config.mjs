@@ -92,6 +92,22 @@ export default [
     },
   },
   {
+    // Benchmarks start the platform with the e2e harness (test/src/support): one way to start it, shared by relative
+    // import because the e2e project is not a library.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['../../test/src/support/*'],
+          ignoredCircularDependencies: [['data-access', 'testing']],
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
+    },
+  },
+  {
     // The one place that reads the environment, and build tooling that runs outside the apps.
     // Benchmarks are tools too: their sizes come from the environment they run in (bench/README.md).
     files: ['libs/shared/config/src/**/*.ts', 'tools/**/*', 'scripts/**/*', 'bench/**/*', 'jest.preset.cjs', '**/jest.config.cjs'],
