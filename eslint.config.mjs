@@ -75,7 +75,7 @@ export default [
   },
   {
     // Tests may use the testing lib, which non-test code may not.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts', 'apps/*/src/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'apps/*/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -92,8 +92,25 @@ export default [
     },
   },
   {
+    // Benchmarks start the platform with the e2e harness (test/src/support): one way to start it, shared by relative
+    // import because the e2e project is not a library.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['../../test/src/support/*'],
+          ignoredCircularDependencies: [['data-access', 'testing']],
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
+    },
+  },
+  {
     // The one place that reads the environment, and build tooling that runs outside the apps.
-    files: ['libs/shared/config/src/**/*.ts', 'tools/**/*', 'scripts/**/*', 'jest.preset.cjs', '**/jest.config.cjs'],
+    // Benchmarks are tools too: their sizes come from the environment they run in (bench/README.md).
+    files: ['libs/shared/config/src/**/*.ts', 'tools/**/*', 'scripts/**/*', 'bench/**/*', 'jest.preset.cjs', '**/jest.config.cjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

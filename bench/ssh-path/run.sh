@@ -5,10 +5,12 @@
 #   bash bench/ssh-path/run.sh            # 1 GiB bulk, 20 connections
 #   BYTES=268435456 CONNECTS=10 bash bench/ssh-path/run.sh
 #   RECORDING_BYTES=268435456 KEYSTROKES=300 ...   # issue 9: recording on/off, keystroke echo idle and under bulk
+#   bash bench/ssh-path/run.sh --json /tmp/ssh-path.json   # also writes the figures as JSON (bench/README.md)
 #
 # Runs as root (the agent logs in as root, sshd needs root). Everything listens on 127.0.0.1 only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ROOT/bench/support/args.sh" "$@"
 cd "$ROOT"
 export NX_DAEMON=false NX_NO_CLOUD=true
 
@@ -23,12 +25,15 @@ KEX="${KEX:-curve25519-sha256}"
 HOSTKEY="${HOSTKEY:-ssh-ed25519}"
 [ "$(id -u)" -eq 0 ] || { echo "run as root: the agent and sshd log in as root" >&2; exit 1; }
 
-bash scripts/ensure-deps.sh >/dev/null
+bench_ensure_deps
 bash scripts/services.sh up 2>/dev/null
 command -v /usr/sbin/sshd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; }
 set -a && . .data/services.env && set +a
-echo "building apps..." >&2
-npx nx run-many -t build -p api ssh agent worker --outputStyle=static >/dev/null
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  echo "building apps..." >&2
+  npx nx run-many -t build -p api ssh agent worker --outputStyle=static >/dev/null
+fi
+STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 WORK="$(mktemp -d /tmp/fleetgate-bench.XXXXXX)"
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -126,6 +131,15 @@ direct_negotiated=$(negotiated "${direct[@]}")
 gateway_negotiated=$(negotiated "${via_gateway[@]}")
 direct_mbps=$(throughput "${direct[@]}")
 gateway_mbps=$(throughput "${via_gateway[@]}")
+download_raw() { # MB/s of BYTES the far side writes to the channel without a terminal (the other way of the bulk copy)
+  local start end
+  start=$(now)
+  ssh "$@" "head -c $BYTES /dev/zero" >/dev/null
+  end=$(now)
+  node -e "console.log((process.argv[1]/1e6/(process.argv[3]-process.argv[2])).toFixed(1))" "$BYTES" "$start" "$end"
+}
+direct_down_mbps=$(download_raw "${direct[@]}")
+gateway_down_mbps=$(download_raw "${via_gateway[@]}")
 direct_ms=$(connect_ms "${direct[@]}")
 gateway_ms=$(connect_ms "${via_gateway[@]}")
 
@@ -134,9 +148,11 @@ node -e '
   console.log(`ssh-path benchmark: ${(bytes / 2 ** 20).toFixed(0)} MiB through cat, ${connects} connections, cipher ${cipher}, ${require("os").cpus().length} cores`);
   console.log(`negotiated (kex / host key / cipher): direct sshd ${dn}; via Fleetgate ${gn}`);
   console.log(`                      direct sshd   via Fleetgate   ratio`);
-  console.log(`throughput (MB/s)  ${dm.padStart(12)}   ${gm.padStart(13)}   ${(gm / dm).toFixed(2)}  (goal >= 0.60)`);
-  console.log(`connect p50 (ms)   ${dc.padStart(12)}   ${gc.padStart(13)}   ${(gc / dc).toFixed(2)}  (goal <= 1.50)`);
-' "$BYTES" "$CIPHER" "$CONNECTS" "$direct_mbps" "$gateway_mbps" "$direct_ms" "$gateway_ms" "$direct_negotiated" "$gateway_negotiated"
+  const [ddm, gdm] = process.argv.slice(10);
+  console.log(`upload (MB/s)      ${dm.padStart(12)}   ${gm.padStart(13)}   ${(gm / dm).toFixed(2)}  (goal >= 0.60)`);
+  console.log(`download (MB/s)    ${ddm.padStart(12)}   ${gdm.padStart(13)}   ${(gdm / ddm).toFixed(2)}  (goal >= 0.60)`);
+  console.log(`connect p50 (ms)   ${dc.padStart(12)}   ${gc.padStart(13)}   ${(gc / dc).toFixed(2)}  (goal <= 1.00)`);
+' "$BYTES" "$CIPHER" "$CONNECTS" "$direct_mbps" "$gateway_mbps" "$direct_ms" "$gateway_ms" "$direct_negotiated" "$gateway_negotiated" "$direct_down_mbps" "$gateway_down_mbps"
 
 # Issue 9: the cost of recording, and keystroke echo with and without a bulk copy in another session.
 set_recording() { # on|off, through the API as an owner would
@@ -189,3 +205,14 @@ node -e '
   }
   console.log("goal: recording on is no worse than recording off");
 ' "$RECORDING_BYTES" "$off_mbps" "$on_mbps" "$direct_down" "$off_idle" "$off_bulk" "$on_idle" "$on_bulk" "$direct_idle" "$direct_bulk" "$KEYSTROKES"
+
+if [ -n "${BENCH_JSON:-}" ]; then
+  node bench/ssh-path/write-results.cjs "$BENCH_JSON" "$STARTED_AT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    "bytes=$BYTES" "connects=$CONNECTS" "recording_bytes=$RECORDING_BYTES" "keystrokes=$KEYSTROKES" "cipher=$CIPHER" "kex=$KEX" "hostkey=$HOSTKEY" \
+    "negotiated_direct=$direct_negotiated" "negotiated_gateway=$gateway_negotiated" \
+    "direct_up=$direct_mbps" "gateway_up=$gateway_mbps" "direct_down=$direct_down_mbps" "gateway_down=$gateway_down_mbps" \
+    "direct_connect=$direct_ms" "gateway_connect=$gateway_ms" \
+    "direct_tty_down=$direct_down" "off_tty_down=$off_mbps" "on_tty_down=$on_mbps" \
+    "direct_idle=$direct_idle" "direct_bulk=$direct_bulk" "off_idle=$off_idle" "off_bulk=$off_bulk" "on_idle=$on_idle" "on_bulk=$on_bulk"
+  echo "figures written to $BENCH_JSON" >&2
+fi
