@@ -812,6 +812,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/gateway/channel-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the namespace’s SSH channel policies, by priority */
+        get: operations["getChannelPolicies"];
+        put?: never;
+        /** Create a channel policy */
+        post: operations["createChannelPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gateway/channel-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a channel policy */
+        get: operations["getChannelPolicy"];
+        /** Replace a channel policy */
+        put: operations["updateChannelPolicy"];
+        post?: never;
+        /** Delete a channel policy */
+        delete: operations["deleteChannelPolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gateway/authentication-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people authenticate at the gateway for this namespace */
+        get: operations["getAuthenticationPolicy"];
+        /** Replace the namespace’s gateway authentication policy */
+        put: operations["updateAuthenticationPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tags": {
         parameters: {
             query?: never;
@@ -1702,6 +1757,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings every gateway applies to new connections */
+        get: operations["getGatewaySettings"];
+        /** Replace the gateway settings */
+        put: operations["replaceGatewaySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some gateway settings */
+        patch: operations["updateGatewaySettings"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2199,6 +2273,120 @@ export interface components {
             username: string;
             /** @description Exactly one of hostname or tags */
             filter: components["schemas"]["DeviceFilterDto"];
+        };
+        ForwardingAddressDto: {
+            /**
+             * @example network
+             * @enum {string}
+             */
+            selection: "address" | "network";
+            /**
+             * @description An IP address or host name (address), or address/prefix (network)
+             * @example 192.168.0.0/16
+             */
+            value: string;
+            /** @description Only this destination port; any when absent */
+            port?: number;
+        };
+        ChannelPermissionsDto: {
+            /** @description An interactive shell (session-shell) */
+            shell: boolean;
+            /** @description Running commands (session-exec), narrowed by exec_commands */
+            exec: boolean;
+            /**
+             * @description RE2 patterns a whole command must match (anchored at both ends); empty allows every command
+             * @example [
+             *       "uptime",
+             *       "systemctl status [a-z-]+"
+             *     ]
+             */
+            exec_commands: string[];
+            /** @description Legacy scp (`scp -O`); OpenSSH 9’s default scp is sftp */
+            scp: boolean;
+            /** @description The sftp subsystem */
+            sftp: boolean;
+            /** @description Subsystems other than sftp, narrowed by subsystem_names */
+            subsystem: boolean;
+            /**
+             * @description Empty allows every subsystem
+             * @example [
+             *       "netconf"
+             *     ]
+             */
+            subsystem_names: string[];
+            /** @description Local port forwarding (`ssh -L`, `-D`, `-W`), narrowed by local_forwarding_destinations */
+            local_forwarding: boolean;
+            /** @description Destinations that may be reached; empty allows every one */
+            local_forwarding_destinations: components["schemas"]["ForwardingAddressDto"][];
+            /** @description Remote port forwarding (`ssh -R`); the gateway does not relay it yet, so this only decides what is recorded */
+            remote_forwarding: boolean;
+            /** @description X11 forwarding; not relayed yet */
+            x11_forwarding: boolean;
+            /** @description Agent forwarding; not relayed yet */
+            agent_forwarding: boolean;
+        };
+        ChannelPolicyDto: {
+            /** @example read-only operators */
+            name: string;
+            /** @example true */
+            active: boolean;
+            /**
+             * @description Lower is evaluated first; the first covering policy decides
+             * @example 1
+             */
+            priority: number;
+            /**
+             * @description RE2 pattern on the device login name (unanchored); empty covers all
+             * @example ^operator$
+             */
+            username: string;
+            /** @description Exactly one of hostname or tags */
+            filter: components["schemas"]["DeviceFilterDto"];
+            channels: components["schemas"]["ChannelPermissionsDto"];
+            /** @example 507f1f77bcf86cd799439011 */
+            id: string;
+            tenant_id: string;
+        };
+        ChannelPolicyRequestDto: {
+            /** @example read-only operators */
+            name: string;
+            /** @example true */
+            active: boolean;
+            /**
+             * @description Lower is evaluated first; the first covering policy decides
+             * @example 1
+             */
+            priority: number;
+            /**
+             * @description RE2 pattern on the device login name (unanchored); empty covers all
+             * @example ^operator$
+             */
+            username: string;
+            /** @description Exactly one of hostname or tags */
+            filter: components["schemas"]["DeviceFilterDto"];
+            channels: components["schemas"]["ChannelPermissionsDto"];
+        };
+        AuthenticationPolicyDto: {
+            /**
+             * @description Public keys registered in the namespace
+             * @example true
+             */
+            public_key: boolean;
+            /**
+             * @description The device user’s password, checked by the device
+             * @example true
+             */
+            password: boolean;
+            /**
+             * @description The device password asked through a keyboard-interactive prompt
+             * @example false
+             */
+            keyboard_interactive: boolean;
+            /**
+             * @description Every login answers a TOTP prompt of the member who registered the public key; passwords are then refused
+             * @example false
+             */
+            require_mfa: boolean;
         };
         ApiKeyCreateRequestDto: {
             /**
@@ -2787,6 +2975,192 @@ export interface components {
             uptime_seconds: number;
             version: string;
         };
+        GatewaySettingsDto: {
+            /**
+             * @description Shown before authentication; empty sends none
+             * @example This connection is audited.
+             */
+            user_auth_banner: string;
+            /**
+             * @description A line sent before the SSH identification string; empty sends none
+             * @example
+             */
+            greeting: string;
+            /**
+             * @description Seconds without channel data before a session closes; 0 never
+             * @example 900
+             */
+            idle_session_timeout: number;
+            /**
+             * @description Simultaneous connections per gateway process; 0 unlimited
+             * @example 0
+             */
+            max_connections: number;
+            /**
+             * @description Failed authentication requests per connection
+             * @example 6
+             */
+            auth_max_attempts: number;
+            /**
+             * @description Failed authentications that block a client address; 0 off
+             * @example 10
+             */
+            auto_block_max_auth_attempts: number;
+            /**
+             * @description Seconds a blocked address stays blocked
+             * @example 600
+             */
+            auto_block_duration: number;
+            /**
+             * @description Addresses or networks that may connect; empty: all
+             * @example [
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            allowed_clients: string[];
+            /**
+             * @description Addresses or networks that may not connect
+             * @example [
+             *       "203.0.113.7"
+             *     ]
+             */
+            blocked_clients: string[];
+            /**
+             * @description Ciphers to offer; empty: ssh2’s defaults
+             * @example [
+             *       "aes256-gcm@openssh.com"
+             *     ]
+             */
+            encryption_algorithms: string[];
+            /**
+             * @description Key exchanges to offer; empty: defaults
+             * @example [
+             *       "curve25519-sha256"
+             *     ]
+             */
+            key_exchange_algorithms: string[];
+            /**
+             * @description MACs to offer; empty: defaults
+             * @example [
+             *       "hmac-sha2-256-etm@openssh.com"
+             *     ]
+             */
+            mac_algorithms: string[];
+            /**
+             * @description Bytes between key re-exchanges; 0 leaves it to clients
+             * @example 1073741824
+             */
+            key_renegotiation_threshold: number;
+            /**
+             * @description Strict key exchange against Terrapin (CVE-2023-48795): required refuses clients without it
+             * @example on
+             * @enum {string}
+             */
+            strict_key_exchange: "off" | "on" | "required";
+            /**
+             * @description The software version of the identification string
+             * @example Fleetgate
+             */
+            server_version: string;
+            /**
+             * @example info
+             * @enum {string}
+             */
+            log_level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+        };
+        GatewaySettingsPatchDto: {
+            /**
+             * @description Shown before authentication; empty sends none
+             * @example This connection is audited.
+             */
+            user_auth_banner?: string;
+            /**
+             * @description A line sent before the SSH identification string; empty sends none
+             * @example
+             */
+            greeting?: string;
+            /**
+             * @description Seconds without channel data before a session closes; 0 never
+             * @example 900
+             */
+            idle_session_timeout?: number;
+            /**
+             * @description Simultaneous connections per gateway process; 0 unlimited
+             * @example 0
+             */
+            max_connections?: number;
+            /**
+             * @description Failed authentication requests per connection
+             * @example 6
+             */
+            auth_max_attempts?: number;
+            /**
+             * @description Failed authentications that block a client address; 0 off
+             * @example 10
+             */
+            auto_block_max_auth_attempts?: number;
+            /**
+             * @description Seconds a blocked address stays blocked
+             * @example 600
+             */
+            auto_block_duration?: number;
+            /**
+             * @description Addresses or networks that may connect; empty: all
+             * @example [
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            allowed_clients?: string[];
+            /**
+             * @description Addresses or networks that may not connect
+             * @example [
+             *       "203.0.113.7"
+             *     ]
+             */
+            blocked_clients?: string[];
+            /**
+             * @description Ciphers to offer; empty: ssh2’s defaults
+             * @example [
+             *       "aes256-gcm@openssh.com"
+             *     ]
+             */
+            encryption_algorithms?: string[];
+            /**
+             * @description Key exchanges to offer; empty: defaults
+             * @example [
+             *       "curve25519-sha256"
+             *     ]
+             */
+            key_exchange_algorithms?: string[];
+            /**
+             * @description MACs to offer; empty: defaults
+             * @example [
+             *       "hmac-sha2-256-etm@openssh.com"
+             *     ]
+             */
+            mac_algorithms?: string[];
+            /**
+             * @description Bytes between key re-exchanges; 0 leaves it to clients
+             * @example 1073741824
+             */
+            key_renegotiation_threshold?: number;
+            /**
+             * @description Strict key exchange against Terrapin (CVE-2023-48795): required refuses clients without it
+             * @example on
+             * @enum {string}
+             */
+            strict_key_exchange?: "off" | "on" | "required";
+            /**
+             * @description The software version of the identification string
+             * @example Fleetgate
+             */
+            server_version?: string;
+            /**
+             * @example info
+             * @enum {string}
+             */
+            log_level?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+        };
     };
     responses: never;
     parameters: never;
@@ -3298,9 +3672,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    /** @description Empty, except on the 401 of a right password for a user with MFA: the token for /api/user/mfa/auth. */
+                    "X-MFA-Token"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
             /** @description A field is missing or malformed. */
             400: {
@@ -3327,10 +3707,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … minutes, up to MAX_LOCKOUT_MINUTES. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -3385,9 +3767,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    /** @description Empty, except on the 401 of a right password for a user with MFA: the token for /api/user/mfa/auth. */
+                    "X-MFA-Token"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
             /** @description A field is missing or malformed. */
             400: {
@@ -3414,10 +3802,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … minutes, up to MAX_LOCKOUT_MINUTES. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -3707,10 +4097,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -3759,10 +4151,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -3793,6 +4187,17 @@ export interface operations {
             /** @description A field is missing or malformed. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3841,10 +4246,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -5633,6 +6040,326 @@ export interface operations {
             };
         };
     };
+    getChannelPolicies: {
+        parameters: {
+            query?: {
+                /** @description Page number. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                page?: number;
+                /** @description Items per page. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                per_page?: number;
+                /** @description Base64 of a JSON array of {type:"property",params:{name,operator:contains|eq|ne|bool|gt|lt,value}} and {type:"operator",params:{name:and|or}} items, read left to right; property names come from the resource’s allow-list. An empty value (`status=`) means the same as leaving the parameter out, as in ShellHub. */
+                filter?: string;
+            };
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description How many items match, across all pages. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPolicyDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createChannelPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPolicyRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPolicyDto"];
+                };
+            };
+            /** @description A field, pattern or address is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getChannelPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPolicyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such policy in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateChannelPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPolicyRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPolicyDto"];
+                };
+            };
+            /** @description A field, pattern or address is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such policy in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteChannelPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such policy in this namespace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAuthenticationPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationPolicyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateAuthenticationPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Namespace to act in; defaults to the token’s. */
+                "X-Tenant-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthenticationPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationPolicyDto"];
+                };
+            };
+            /** @description No method allowed, or MFA required without public keys. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted member of the namespace, the role does not allow this, or an API key may not. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getTags: {
         parameters: {
             query?: never;
@@ -6436,6 +7163,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     removeNamespaceMember: {
@@ -6950,6 +7688,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getValidateAccount: {
@@ -6979,6 +7728,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     resendEmail: {
@@ -7001,6 +7761,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     recoverPassword: {
@@ -7019,6 +7790,17 @@ export interface operations {
             /** @description Sent when the account exists; the answer is the same otherwise. */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7051,6 +7833,17 @@ export interface operations {
             /** @description The token is invalid, used or expired, or the password is too short. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7144,6 +7937,17 @@ export interface operations {
             /** @description Someone else took the address meanwhile. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7371,6 +8175,17 @@ export interface operations {
             /** @description sign does not match, or the installation is already set up. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8608,6 +9423,127 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuditEventDto"][];
                 };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getGatewaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewaySettingsDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    replaceGatewaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewaySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewaySettingsDto"];
+                };
+            };
+            /** @description A value is invalid; an unknown algorithm lists the supported ones. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an instance administrator, or not from an allowed admin client address. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateGatewaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewaySettingsPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewaySettingsDto"];
+                };
+            };
+            /** @description A value is invalid; an unknown algorithm lists the supported ones. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, invalid or expired token. */
             401: {
