@@ -34,7 +34,7 @@ const SEED = variables['FUZZ_SEED'] === undefined ? randomInt(2 ** 31) : Number(
 const ROUTE = variables['FUZZ_ROUTE'];
 const ANSWER_WITHIN_MS = 1_000;
 /** Refused requests between two database comparisons: a change is then pinned to one of these. */
-const BATCH = 50;
+const BATCH = 100;
 
 /**
  * Operations with no input at all (no parameter, no body): there is nothing to fuzz, and their only effect would end
@@ -351,6 +351,12 @@ describe('input fuzzing, driven by the OpenAPI document', () => {
     const explain = (request: FuzzRequest, detail: string) =>
       `${request.operation.method} ${request.url.slice(0, 300)} [${request.mutations.join('; ')}] body ${String(request.body).slice(0, 200)}: ${detail}`;
     let slowest = 0;
+    let slowOnce = 0;
+    const timed = async (request: FuzzRequest): Promise<number> => {
+      const begun = performance.now();
+      await send(api.url, request.operation.method, request.url, request.headers, request.body).catch(() => undefined);
+      return performance.now() - begun;
+    };
     let verifiedRefusals = 0;
     let unverifiedRefusals = 0;
     let baseline = await databaseSnapshot(context.connection);
@@ -386,7 +392,13 @@ describe('input fuzzing, driven by the OpenAPI document', () => {
       slowest = Math.max(slowest, took);
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status >= 500) failures.push(explain(request, `answered ${status}`));
-      if (took > budgetOf(request.operation)) failures.push(explain(request, `answered in ${Math.round(took)} ms`));
+      if (took > budgetOf(request.operation)) {
+        // A refused request changes nothing, so it can be sent again: slow twice is the API's doing; slow once and
+        // then fast was this shared machine's scheduling, counted and printed but not a failure.
+        const again = status >= 400 ? await timed(request) : undefined;
+        if (again !== undefined && again <= budgetOf(request.operation)) slowOnce += 1;
+        else failures.push(explain(request, `answered in ${Math.round(took)} ms${again === undefined ? '' : `, then in ${Math.round(again)} ms`}`));
+      }
       if (status < 400 && mayWrite) accepted = true;
       if (status >= 400) pending.push(request);
       if ((request.intact && mayWrite) || pending.length >= BATCH) await compare();
@@ -396,7 +408,8 @@ describe('input fuzzing, driven by the OpenAPI document', () => {
     process.stdout.write(
       `input fuzzing: ${requests.length} requests to ${operations.length} operations in ${Math.round((Date.now() - started) / 1000)} s; ` +
         `statuses ${JSON.stringify(statuses)}; slowest ${Math.round(slowest)} ms; refused writes checked against the database ` +
-        `${verifiedRefusals}, in a batch with an accepted write ${unverifiedRefusals}; one password hash ${Math.round(hashCost)} ms\n`,
+        `${verifiedRefusals}, in a batch with an accepted write ${unverifiedRefusals}; one password hash ${Math.round(hashCost)} ms; ` +
+        `slow once then fast when sent again ${slowOnce}\n`,
     );
     expect(failures).toEqual([]);
     // The owner's token still works: the run reached validation and the services rather than only the guard.
