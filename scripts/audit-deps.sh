@@ -9,8 +9,9 @@ report="$(npm audit --omit=dev --audit-level=high --json 2>/dev/null)"
 code=$?
 summary="$(node -e '
   let report; try { report = JSON.parse(require("fs").readFileSync(0, "utf8")); } catch { console.log("unreadable"); process.exit(); }
-  if (report.error) { console.log(`unreachable ${report.error.code ?? ""} ${String(report.error.summary ?? "").split("\n")[0]}`); process.exit(); }
-  const v = report.metadata?.vulnerabilities ?? {};
+  const failure = report.message ?? (report.error ? `${report.error.code ?? ""} ${report.error.summary ?? ""}` : undefined);
+  if (failure || !report.metadata) { console.log(`unreachable ${String(failure ?? "no audit metadata").split("\n")[0].trim()}`); process.exit(); }
+  const v = report.metadata.vulnerabilities ?? {};
   console.log(`counts critical=${v.critical ?? 0} high=${v.high ?? 0} moderate=${v.moderate ?? 0} low=${v.low ?? 0}`);
 ' <<<"$report")"
 
@@ -24,7 +25,7 @@ case "$summary" in
     fi
     ;;
   *)
-    echo "npm audit: NOT CHECKED - the registry's audit endpoint could not be reached (${summary})."
+    echo "npm audit: NOT CHECKED - the registry's audit endpoint could not be reached (${summary#unreachable })."
     echo "npm audit: production dependencies were NOT audited in this run."
     [ "${AUDIT_REQUIRED:-false}" = true ] && exit 1
     ;;
