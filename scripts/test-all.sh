@@ -30,6 +30,16 @@ step "tests"
 rm -rf .test-results && mkdir -p .test-results
 npx nx run-many -t test --parallel=2 --outputStyle=stream || status=1
 
+step "secrets in the logs of the apps the tests started"
+node scripts/scan-app-logs.js .test-results/app-logs || status=1
+
+step "production dependencies: no high or critical advisory"
+bash scripts/audit-deps.sh || status=1
+
+step "SBOM (CycloneDX)"
+npx cyclonedx-npm --omit dev --output-format JSON --output-file .test-results/sbom.cdx.json >/dev/null \
+  && echo "SBOM written to .test-results/sbom.cdx.json" || status=1
+
 if [ "${CI:-}" = "true" ] && [ "$started_here" = true ]; then
   bash scripts/services.sh down || true
 fi

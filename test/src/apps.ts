@@ -18,7 +18,9 @@ export function startNodeApp(
     name: app,
     command: process.execPath,
     args: [entryPoint(app), ...args],
-    env: childEnvironment(env),
+    // Logs at info at least, even where a test asked for silence: scripts/scan-app-logs.js reads every app's output
+    // after the run to prove that no secret is logged, and a silent app would prove nothing.
+    env: childEnvironment({ ...env, ...(env['LOG_LEVEL'] === 'silent' ? { LOG_LEVEL: 'info' } : {}) }),
     cwd: root,
     readyUrl: ready.url,
     readyPattern: ready.pattern,

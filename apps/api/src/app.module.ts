@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { ApiConfig } from '@fleetgate/config';
 import { DataAccessModule } from '@fleetgate/data-access';
 import {
+  AuthRateLimitModule,
   IdentityModule,
   InternalCredentialsModule,
   LoginLockoutModule,
@@ -52,6 +53,7 @@ export class AppModule {
         GeoIpModule.forRoot(config.geoip.databasePath),
         IdentityModule,
         LoginLockoutModule.forRoot(config.loginLockout),
+        AuthRateLimitModule.forRoot(config.authRateLimit),
         UserSessionModule.forRoot(config.sessions),
         SystemModule.forRoot(
           { endpoints: config.publicEndpoints, billing: publicBillingOf(billing) },

@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { ApiConfig } from '@fleetgate/config';
 import { FLEETGATE_VERSION } from '@fleetgate/contracts';
@@ -19,6 +21,9 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   timeRequests(app, app.get(AppMetrics));
+  // Security headers on every answer, the documentation page's included (helmet's defaults allow its own scripts).
+  app.use(helmet());
+  app.enableCors(corsOptions(config.http.corsAllowedOrigins));
   // Empty query values are dropped first, so that validation sees them as absent (ShellHub's clients send them).
   app.useGlobalPipes(new EmptyQueryValuesPipe(), createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
@@ -33,6 +38,36 @@ export async function createApiApplication(config: ApiConfig): Promise<NestExpre
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
   return app;
+}
+
+/** Headers a browser page of another origin may send and read, when its origin is allowed at all. */
+const corsRequestHeaders = ['Authorization', 'Content-Type', 'X-API-KEY', 'X-Tenant-ID', 'X-Request-Id'];
+const corsResponseHeaders = [
+  'X-Total-Count',
+  'X-MFA-Token',
+  'X-Account-Lockout',
+  'X-Expires-At',
+  'X-Tenant-ID',
+  'X-Role',
+  'X-Request-Id',
+  'Retry-After',
+];
+
+/**
+ * Strict CORS: only the configured origins (CORS_ALLOWED_ORIGINS, none by default: the UI is same-origin) get
+ * `Access-Control-Allow-Origin`; any other origin's preflight gets no grant, so its browser refuses the call. No
+ * credentials mode: the API authenticates with headers, never cookies.
+ */
+export function corsOptions(allowedOrigins: readonly string[]): CorsOptions {
+  const allowed = new Set(allowedOrigins);
+  return {
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: corsRequestHeaders,
+    exposedHeaders: corsResponseHeaders,
+    credentials: false,
+    maxAge: 600,
+  };
 }
 
 /** The API's OpenAPI document: served at /api/openapi.json and written by `openapi-document.ts` for the UI client. */

@@ -3918,9 +3918,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    /** @description Empty, except on the 401 of a right password for a user with MFA: the token for /api/user/mfa/auth. */
+                    "X-MFA-Token"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
             /** @description A field is missing or malformed. */
             400: {
@@ -3947,10 +3953,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … minutes, up to MAX_LOCKOUT_MINUTES. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -4005,9 +4013,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    /** @description Empty, except on the 401 of a right password for a user with MFA: the token for /api/user/mfa/auth. */
+                    "X-MFA-Token"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
             /** @description A field is missing or malformed. */
             400: {
@@ -4034,10 +4048,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … minutes, up to MAX_LOCKOUT_MINUTES. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -4327,10 +4343,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -4379,10 +4397,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -4413,6 +4433,17 @@ export interface operations {
             /** @description A field is missing or malformed. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4461,10 +4492,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many failed codes or passwords from this client address for this user. */
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
             429: {
                 headers: {
-                    /** @description Unix seconds when the lockout of this (client address, user) pair ends; 0 when there is none. */
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
                     "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
@@ -7376,6 +7409,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     removeNamespaceMember: {
@@ -7890,6 +7934,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getValidateAccount: {
@@ -7919,6 +7974,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     resendEmail: {
@@ -7941,6 +8007,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     recoverPassword: {
@@ -7959,6 +8036,17 @@ export interface operations {
             /** @description Sent when the account exists; the answer is the same otherwise. */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7991,6 +8079,17 @@ export interface operations {
             /** @description The token is invalid, used or expired, or the password is too short. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8084,6 +8183,17 @@ export interface operations {
             /** @description Someone else took the address meanwhile. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8311,6 +8421,17 @@ export interface operations {
             /** @description sign does not match, or the installation is already set up. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this client address to the authentication routes (AUTH_RATE_LIMIT_PER_MINUTE, shared by every API replica), or, where the route checks a password or code, the lockout of this address for the account (X-Account-Lockout). */
+            429: {
+                headers: {
+                    /** @description Seconds until a new attempt may be made. */
+                    "Retry-After"?: number;
+                    /** @description On a lockout: unix seconds when it ends; 0 when there is none. */
+                    "X-Account-Lockout"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -6,3 +6,5 @@ export { createValidationPipe } from './validation.pipe';
 export { isDuplicateKeyError } from './duplicate-key';
 export { jsonNestingDepth, MAX_JSON_DEPTH, verifyJsonDepth } from './json-depth';
 export { fromStripeError, isStripeError } from './stripe-error';
+export { IsOptionalNotNull } from './optional-not-null';
+export { MAX_ARRAY_ITEMS } from './validation.pipe';

@@ -73,3 +73,4 @@ export {
 } from './gateway-second-factor.service';
 export { MfaStateRepository } from './mfa-state.repository';
 export { verifyTotpCode } from './totp';
+export { AuthRateLimitModule, AuthRateLimitService, type AuthRateLimitOptions } from './auth-rate-limit.service';

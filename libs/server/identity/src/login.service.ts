@@ -165,11 +165,17 @@ export class LoginService {
       ErrorCode.TooManyRequests,
       'another login attempt for this account from your address is still being checked; try again in a second',
       undefined,
-      { 'X-Account-Lockout': String(Math.ceil(retryAt / 1000)) },
+      {
+        'X-Account-Lockout': String(Math.ceil(retryAt / 1000)),
+        'Retry-After': String(Math.max(1, Math.ceil((retryAt - this.clock.now()) / 1000))),
+      },
     );
   }
 
-  /** 429 with ShellHub's `X-Account-Lockout`: when the lockout ends, in unix seconds. */
+  /**
+   * 429 with ShellHub's `X-Account-Lockout` (when the lockout ends, in unix seconds) and the standard `Retry-After`
+   * (seconds to wait), as every 429 of the API has.
+   */
   lockedOut(untilMs: number): AppException {
     const seconds = Math.ceil(untilMs / 1000);
     const wait = Math.max(1, seconds - Math.floor(this.clock.now() / 1000));
@@ -177,7 +183,7 @@ export class LoginService {
       ErrorCode.TooManyRequests,
       `too many failed logins; try again in ${wait} seconds`,
       undefined,
-      { 'X-Account-Lockout': String(seconds) },
+      { 'X-Account-Lockout': String(seconds), 'Retry-After': String(wait) },
     );
   }
 }

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceRoot } from './workspace-root';
 
 export interface AppProcessOptions {
   name: string;
@@ -25,6 +28,14 @@ export interface AppProcess {
 
 const MAX_OUTPUT = 256 * 1024;
 
+/**
+ * Where every app a test starts leaves its whole output, one file per process: `scripts/scan-app-logs.js` reads
+ * them after an e2e run to prove that no token, password, private key or API key was logged (issue 15).
+ */
+export function appLogDirectory(): string {
+  return join(workspaceRoot(), '.test-results', 'app-logs');
+}
+
 /** Starts an app as a real process (e2e tests) and waits until it is ready, or fails with its output. */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const child = spawn(options.command, [...options.args], {
@@ -33,14 +44,19 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buffer = '';
+  mkdirSync(appLogDirectory(), { recursive: true });
+  const logFile = createWriteStream(join(appLogDirectory(), `${options.name}-${child.pid ?? 'unknown'}.log`), { flags: 'a' });
   const append = (chunk: Buffer) => {
     buffer = (buffer + chunk.toString('utf8')).slice(-MAX_OUTPUT);
+    logFile.write(chunk);
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exit = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
+  // After the last output: 'close' comes once the process's pipes are drained.
+  child.once('close', () => logFile.end());
 
   const handle: AppProcess = {
     name: options.name,

@@ -229,7 +229,10 @@ export class UserAccountsService {
     address: string,
   ): Promise<void> {
     if (!(await this.emailThrottle.allow('address-change', user.id))) {
-      throw new AppException(ErrorCode.TooManyRequests, 'too many address changes; try again in an hour');
+      // The window started with the first change, so an hour is the longest wait, and a safe Retry-After.
+      throw new AppException(ErrorCode.TooManyRequests, 'too many address changes; try again in an hour', undefined, {
+        'Retry-After': '3600',
+      });
     }
     const label = field === 'email' ? 'e-mail address' : 'recovery e-mail address';
     const token = await this.tokens.issueAddressChange({ userId: user.id, field, address });

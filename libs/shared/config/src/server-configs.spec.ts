@@ -6,10 +6,27 @@ const valid = { MONGO_URL: 'mongodb://127.0.0.1:27017/', REDIS_URL: 'redis://127
 describe('server configuration', () => {
   it('types and nests a valid environment, with defaults', () => {
     const config = loadApiConfig({ ...valid, API_PORT: '9000', TRUSTED_PROXIES: '10.0.0.0/8, 192.168.0.0/16' });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 9000, trustedProxies: ['10.0.0.0/8', '192.168.0.0/16'] });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+      trustedProxies: ['10.0.0.0/8', '192.168.0.0/16'],
+      corsAllowedOrigins: [],
+    });
+    expect(config.authRateLimit).toEqual({ perMinute: 30 });
     expect(config.mongo).toEqual({ url: valid.MONGO_URL, database: 'fleetgate' });
     expect(config.redis).toEqual({ url: valid.REDIS_URL, prefix: 'fleetgate' });
     expect(config.shutdownTimeoutMs).toBe(10_000);
+  });
+
+  it('reads the CORS origins and the authentication rate limit, and refuses an origin with a path', () => {
+    const config = loadApiConfig({
+      ...valid,
+      CORS_ALLOWED_ORIGINS: 'https://ui.example.test, http://127.0.0.1:4200',
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
+    });
+    expect(config.http.corsAllowedOrigins).toEqual(['https://ui.example.test', 'http://127.0.0.1:4200']);
+    expect(config.authRateLimit).toEqual({ perMinute: 0 });
+    expect(() => loadApiConfig({ ...valid, CORS_ALLOWED_ORIGINS: 'https://ui.example.test/app' })).toThrow(/CORS_ALLOWED_ORIGINS/);
   });
 
   it('names a missing variable', () => {

@@ -108,6 +108,21 @@ export const apiConfigSchema = z
     /** Longest login lockout per (client address, user), in minutes; 0 turns lockouts off (ShellHub default 60). */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
     /**
+     * Requests one client address may make per minute to the anonymous authentication routes (login, MFA codes and
+     * recovery, sign-up, password recovery, e-mail confirmation), counted in Redis across API replicas; 0 turns the
+     * limit off. The lockout above stops guessing one account; this stops one address spraying many.
+     */
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+    /**
+     * Origins (scheme://host[:port]) whose browser pages may call the API cross-origin. Empty, the default: none; the
+     * web UI is served from the API's own origin (deploy/nginx, Vite's proxy).
+     */
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(/[\s,]+/).filter((entry) => entry.length > 0))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'each entry must be an origin, like https://app.example.com'))),
+    /**
      * The longest a login session lasts, in hours, however often its 72-hour token is renewed (GET /api/auth/user,
      * namespace switches); then the person logs in again. Default one week.
      */
@@ -136,7 +151,12 @@ export const apiConfigSchema = z
   .transform((env) => ({
     ...commonSection(env),
     ...storageSection(env),
-    http: { host: env.API_HOST, port: env.API_PORT, trustedProxies: env.TRUSTED_PROXIES },
+    http: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      trustedProxies: env.TRUSTED_PROXIES,
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    },
     platformKeyDirectory: env.PLATFORM_KEY_DIR,
     geoip: { databasePath: env.GEOIP_DATABASE_PATH },
     publicEndpoints: { api: env.PUBLIC_API_ENDPOINT, ssh: env.PUBLIC_SSH_ENDPOINT, tunnel: env.PUBLIC_TUNNEL_URL },
@@ -146,6 +166,7 @@ export const apiConfigSchema = z
       invitationBaseUrl: env.PUBLIC_UI_URL.replace(/\/+$/, ''),
     },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
+    authRateLimit: { perMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
     sessions: { maxAgeSeconds: env.MAX_SESSION_HOURS * 3600 },
     connectors: { allowPrivateAddresses: env.CONNECTOR_ALLOW_PRIVATE_ADDRESSES === 'true' },
     billing: {

@@ -5,10 +5,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type LoginResponse, LoginService } from '@fleetgate/identity';
+import { AuthRateLimited } from '../common/auth-rate-limit.guard';
 import { ClientAddress } from '../common/client-address.decorator';
 import { LoginRequestDto } from './dtos/login.request.dto';
 import { LoginResponseDto } from './dtos/login.response.dto';
@@ -37,12 +37,6 @@ const loginHeaders = {
     'with POST /api/user/mfa/auth.',
   headers: loginHeaders,
 })
-@ApiTooManyRequestsResponse({
-  description:
-    'Too many failed logins from this client address for this user: locked from the 3rd failure for 1, 4, 16 … ' +
-    'minutes, up to MAX_LOCKOUT_MINUTES.',
-  headers: lockoutHeader,
-})
 @ApiForbiddenResponse({ description: 'The account is not confirmed yet.' })
 @Controller('api')
 export class AuthController {
@@ -54,6 +48,7 @@ export class AuthController {
   // ShellHub sets it on every login response; the MFA step replaces it with the token.
   @Header('X-MFA-Token', '')
   @ApiOperation({ operationId: 'login', summary: 'Log in with a username or e-mail address and a password' })
+  @AuthRateLimited()
   login(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
     return this.logins.login(body, clientAddress);
   }
@@ -64,6 +59,7 @@ export class AuthController {
   // ShellHub sets it on every login response; the MFA step replaces it with the token.
   @Header('X-MFA-Token', '')
   @ApiOperation({ operationId: 'authUser', summary: 'Alias of POST /api/login' })
+  @AuthRateLimited()
   authUser(@Body() body: LoginRequestDto, @ClientAddress() clientAddress: string): Promise<LoginResponse> {
     return this.logins.login(body, clientAddress);
   }

@@ -20,6 +20,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { AuthRateLimited } from '../common/auth-rate-limit.guard';
 import {
   type AuthenticatedMember,
   Authenticated,
@@ -110,6 +111,7 @@ export class MembersController {
     description: 'Invalid or expired signature, or not for this namespace and user.',
   })
   @ApiNotFoundResponse({ description: 'No such invitation (withdrawn).' })
+  @AuthRateLimited()
   lookupStatus(
     @Param() { tenant, id }: InvitationLookupParamsDto,
     @Query() query: InvitationLookupQueryDto,

@@ -18,6 +18,7 @@ import {
   MfaService,
 } from '@fleetgate/identity';
 import { LoginResponseDto } from '../auth/dtos/login.response.dto';
+import { AuthRateLimited } from '../common/auth-rate-limit.guard';
 import { ClientAddress } from '../common/client-address.decorator';
 import {
   MfaAuthRequestDto,
@@ -97,7 +98,7 @@ export class MfaController {
     description: 'Unknown, used or expired token, or a wrong or used code.',
     headers: lockoutHeader,
   })
-  @ApiTooManyRequestsResponse({ description: lockedOut, headers: lockoutHeader })
+  @AuthRateLimited()
   authenticate(
     @Body() body: MfaAuthRequestDto,
     @ClientAddress() clientAddress: string,
@@ -126,7 +127,7 @@ export class MfaController {
     description: 'Unknown user or a wrong or used recovery code.',
     headers: lockoutHeader,
   })
-  @ApiTooManyRequestsResponse({ description: lockedOut, headers: lockoutHeader })
+  @AuthRateLimited()
   async recover(
     @Body() body: MfaRecoverRequestDto,
     @ClientAddress() clientAddress: string,
@@ -144,6 +145,7 @@ export class MfaController {
     summary: 'E-mail one reset code to the main and one to the recovery address (valid one day)',
   })
   @ApiOkResponse({ description: 'Answered alike whether or not the account exists and has MFA.' })
+  @AuthRateLimited()
   async requestReset(@Body() body: MfaResetRequestRequestDto): Promise<void> {
     await this.mfa.requestReset(body.identifier);
   }
@@ -153,7 +155,7 @@ export class MfaController {
   @ApiOperation({ operationId: 'resetMFA', summary: 'Disable MFA with both e-mailed codes and log in' })
   @ApiOkResponse({ type: LoginResponseDto, headers: lockoutHeader })
   @ApiUnauthorizedResponse({ description: 'A code is wrong, used or expired.', headers: lockoutHeader })
-  @ApiTooManyRequestsResponse({ description: lockedOut, headers: lockoutHeader })
+  @AuthRateLimited()
   reset(
     @Param() { id }: MfaUserParamsDto,
     @Body() body: MfaResetRequestDto,

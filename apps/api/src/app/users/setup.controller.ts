@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { SetupService } from '@fleetgate/users';
 import { SetupQueryDto, SetupRequestDto } from './dtos/users.request.dto';
+import { AuthRateLimited } from '../common/auth-rate-limit.guard';
 
 @ApiTags('system')
 @Controller('api/setup')
@@ -23,6 +24,7 @@ export class SetupController {
   @ApiOkResponse({ description: 'Set up.' })
   @ApiBadRequestResponse({ description: 'sign or a field is missing or malformed.' })
   @ApiForbiddenResponse({ description: 'sign does not match, or the installation is already set up.' })
+  @AuthRateLimited()
   async setup(@Query() { sign }: SetupQueryDto, @Body() body: SetupRequestDto): Promise<void> {
     await this.setupService.setup(sign, body);
   }

@@ -20,6 +20,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { AuthRateLimited } from '../common/auth-rate-limit.guard';
 import {
   Authenticated,
   type AuthenticatedMember,
@@ -70,6 +71,7 @@ export class UsersController {
     description: 'Registered; a confirmation e-mail is on its way (none with an invitation sig).',
   })
   @ApiConflictResponse(conflict)
+  @AuthRateLimited()
   async register(@Body() body: RegisterRequestDto): Promise<void> {
     await this.accounts.register(body);
   }
@@ -78,6 +80,7 @@ export class UsersController {
   @ApiOperation({ operationId: 'getValidateAccount', summary: 'Confirm an account from the e-mailed link' })
   @ApiOkResponse({ description: 'Confirmed.' })
   @ApiBadRequestResponse({ description: 'The link is invalid, used or expired.' })
+  @AuthRateLimited()
   async confirm(@Query() { email, token }: ValidationAccountQueryDto): Promise<void> {
     await this.accounts.confirm(email, token);
   }
@@ -88,6 +91,7 @@ export class UsersController {
   @ApiOkResponse({
     description: 'Sent when the account waits for confirmation; the answer is the same otherwise.',
   })
+  @AuthRateLimited()
   async resend(@Body() { username }: UsernameRequestDto): Promise<void> {
     await this.accounts.resendConfirmation(username);
   }
@@ -96,6 +100,7 @@ export class UsersController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'recoverPassword', summary: 'E-mail a password recovery link' })
   @ApiOkResponse({ description: 'Sent when the account exists; the answer is the same otherwise.' })
+  @AuthRateLimited()
   async recover(@Body() { username }: UsernameRequestDto): Promise<void> {
     await this.accounts.requestPasswordRecovery(username);
   }
@@ -110,6 +115,7 @@ export class UsersController {
   @ApiBadRequestResponse({
     description: 'The token is invalid, used or expired, or the password is too short.',
   })
+  @AuthRateLimited()
   async resetPassword(
     @Param() { uid }: RecoverPasswordParamsDto,
     @Body() { password, token }: UpdateRecoverPasswordRequestDto,
@@ -149,6 +155,7 @@ export class UsersController {
     description: 'The token is invalid, used or expired, or the address now equals the other address.',
   })
   @ApiConflictResponse({ description: 'Someone else took the address meanwhile.' })
+  @AuthRateLimited()
   async confirmAddress(@Body() { token }: ConfirmAddressRequestDto): Promise<void> {
     await this.accounts.confirmAddressChange(token);
   }
