@@ -106,6 +106,7 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
       onConnection: (admitted) => this.accept(admitted),
       logger: this.gatewayLogger,
       audit: this.audit,
+      loginGraceMs: this.config.access.loginGraceMs,
     });
     await this.listener.start();
     this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);
