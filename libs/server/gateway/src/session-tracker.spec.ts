@@ -46,6 +46,42 @@ describe('SessionTracker', () => {
     expect(calls).toEqual(['create', 'authenticated', 'type shell xterm', 'close']);
   });
 
+  it('tries a failed record write again, in order, so that a database restart loses no record', async () => {
+    const { repository, calls, finishCreate } = recordingRepository();
+    finishCreate();
+    const down = new Set(['create', 'authenticated', 'close']);
+    const failing = repository as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const [method, step] of [['create', 'create'], ['markAuthenticated', 'authenticated'], ['close', 'close']] as const) {
+      const write = failing[method] as (...args: unknown[]) => Promise<unknown>;
+      failing[method] = async (...args: unknown[]) => {
+        if (down.delete(step)) throw Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
+        return write(...args);
+      };
+    }
+    const errors: string[] = [];
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30, retryDelaysMs: [5, 5] }, (_error, what) => void errors.push(what));
+    tracker.opened(start('a'), session());
+    tracker.authenticated('a');
+    await tracker.closed('a');
+    expect(calls).toEqual(['create', 'authenticated', 'close']);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a write that still fails after its retries, and goes on with the next', async () => {
+    const { repository, calls, finishCreate } = recordingRepository();
+    finishCreate();
+    (repository as unknown as { markAuthenticated: () => Promise<void> }).markAuthenticated = async () => {
+      throw new Error('still down');
+    };
+    const errors: string[] = [];
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30, retryDelaysMs: [1, 1] }, (_error, what) => void errors.push(what));
+    tracker.opened(start('a'), session());
+    tracker.authenticated('a');
+    await tracker.closed('a');
+    expect(calls).toEqual(['create', 'close']);
+    expect(errors).toEqual(['session authenticated']);
+  });
+
   it('ends a held session only for a close request that names this gateway and the session’s tenant', () => {
     const { repository } = recordingRepository();
     const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30 }, () => undefined, 'gateway-1');

@@ -8,7 +8,18 @@ export interface SessionTrackerSettings {
    * sessions). Readers count a session whose last_seen is older than a few of these as gone.
    */
   keepaliveSeconds: number;
+  /**
+   * Delays between tries of a record write that failed (the database restarting, a failover): a session that ran
+   * must not lose its record, nor stay unauthenticated or open, because one write met the database away.
+   * Default 1, 2, 4, 8, 15, 30 and 60 s: about two minutes.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+
+/** MongoDB's duplicate key error: a retried create whose first try was written after all. */
+const isDuplicateKey = (error: unknown) => (error as { code?: unknown } | null)?.code === 11000;
 
 /** A session as the gateway starts tracking it, when the connection has resolved its device. */
 export interface TrackedSessionStart {
@@ -46,7 +57,8 @@ interface Held {
  * first channel, and closed when the person leaves. `last_seen` is kept fresh the way device presence is: one
  * timer writes every held session in a few updateMany commands (never a write per session per tick), so a gateway
  * that dies stops refreshing and its sessions expire by themselves (the worker's `expire-stale-sessions` job).
- * Database errors are reported and never end a person's session.
+ * Database errors are reported and never end a person's session; a failed write is tried again, in order, for a
+ * while (`retryDelaysMs`), so that a database restart loses no record.
  */
 export class SessionTracker {
   private readonly held = new Map<string, Held>();
@@ -82,8 +94,7 @@ export class SessionTracker {
     if (this.held.has(start.uid)) return;
     const now = new Date();
     const ipAddress = plainAddress(start.clientAddress);
-    const writes = this.repository
-      .create(start.scope, {
+    const writes = this.persist('session record create', () => this.repository.create(start.scope, {
         uid: start.uid,
         device_uid: start.deviceUid,
         username: start.username,
@@ -98,8 +109,8 @@ export class SessionTracker {
         term: 'none',
         position: this.locate(ipAddress) ?? { latitude: 0, longitude: 0 },
         gateway_id: this.gatewayId,
-      })
-      .catch((error: unknown) => this.onError(error, 'session record create'));
+      }),
+    );
     this.held.set(start.uid, { scope: start.scope, session, writes });
   }
 
@@ -117,11 +128,7 @@ export class SessionTracker {
     if (!held) return Promise.resolve();
     this.held.delete(uid);
     const written: Promise<void> = held.writes
-      .then(() => this.repository.close(held.scope, uid))
-      .then(
-        () => undefined,
-        (error: unknown) => this.onError(error, 'session close'),
-      )
+      .then(() => this.persist('session close', () => this.repository.close(held.scope, uid)))
       .finally(() => this.closing.delete(written));
     this.closing.add(written);
     return written;
@@ -164,7 +171,23 @@ export class SessionTracker {
   private afterPrevious(uid: string, what: string, write: (scope: TenantScope) => Promise<unknown>): void {
     const held = this.held.get(uid);
     if (!held) return;
-    held.writes = held.writes.then(() => write(held.scope)).catch((error: unknown) => this.onError(error, what));
+    held.writes = held.writes.then(() => this.persist(what, () => write(held.scope)));
+  }
+
+  /** Runs a record write, trying again after each delay while it fails; reports it when it never succeeded. */
+  private async persist(what: string, write: () => Promise<unknown>): Promise<void> {
+    const delays = this.settings.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (what === 'session record create' && attempt > 0 && isDuplicateKey(error)) return;
+        const delay = delays[attempt];
+        if (delay === undefined) return this.onError(error, what);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 }
 
