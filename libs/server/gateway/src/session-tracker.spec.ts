@@ -13,8 +13,14 @@ function recordingRepository() {
       await created;
       calls.push('create');
     },
-    markAuthenticated: async () => void calls.push('authenticated'),
-    setType: async (_scope: unknown, _uid: string, type: string, term: string) => void calls.push(`type ${type} ${term}`),
+    markAuthenticated: async () => {
+      calls.push('authenticated');
+      return true;
+    },
+    setType: async (_scope: unknown, _uid: string, type: string, term: string) => {
+      calls.push(`type ${type} ${term}`);
+      return true;
+    },
     close: async () => void calls.push('close'),
     touch: async (sessions: HeldSession[]) => {
       touched.push(sessions);
@@ -65,6 +71,22 @@ describe('SessionTracker', () => {
     await tracker.closed('a');
     expect(calls).toEqual(['create', 'authenticated', 'close']);
     expect(errors).toEqual([]);
+  });
+
+  it('tries an update again when it found no record yet (the insert not yet visible to it)', async () => {
+    const { repository, calls, finishCreate } = recordingRepository();
+    finishCreate();
+    let unseen = 1;
+    (repository as unknown as { markAuthenticated: () => Promise<boolean> }).markAuthenticated = async () => {
+      if (unseen-- > 0) return false;
+      calls.push('authenticated');
+      return true;
+    };
+    const tracker = new SessionTracker(repository, () => null, { keepaliveSeconds: 30, retryDelaysMs: [5, 5] }, () => undefined);
+    tracker.opened(start('a'), session());
+    tracker.authenticated('a');
+    await tracker.closed('a');
+    expect(calls).toEqual(['create', 'authenticated', 'close']);
   });
 
   it('reports a write that still fails after its retries, and goes on with the next', async () => {

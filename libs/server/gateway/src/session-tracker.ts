@@ -115,11 +115,20 @@ export class SessionTracker {
   }
 
   authenticated(uid: string): void {
-    this.afterPrevious(uid, 'session authenticated', (scope) => this.repository.markAuthenticated(scope, uid));
+    this.afterPrevious(uid, 'session authenticated', (scope) => this.applied(this.repository.markAuthenticated(scope, uid)));
   }
 
   typed(uid: string, type: SessionType, term: string | undefined): void {
-    this.afterPrevious(uid, 'session type', (scope) => this.repository.setType(scope, uid, type, term || 'none'));
+    this.afterPrevious(uid, 'session type', (scope) => this.applied(this.repository.setType(scope, uid, type, term || 'none')));
+  }
+
+  /**
+   * An update of a record this process created must find it. FerretDB's SQLite backend can answer an update on
+   * another pooled connection before it sees the insert that was acknowledged just before; matching nothing then
+   * is a write that did not happen yet, and it is tried again like a failed one.
+   */
+  private async applied(update: Promise<boolean>): Promise<void> {
+    if (!(await update)) throw new Error('the session record was not found yet');
   }
 
   /** The person left: the record closes and the session is no longer kept alive. Resolves once written. */
