@@ -49,6 +49,8 @@ interface Held {
   session: TerminableSession;
   /** This session's writes, in order: created, authenticated, typed, closed. */
   writes: Promise<unknown>;
+  /** Writes queued and not yet done: a keepalive round leaves the session out meanwhile. */
+  pending: number;
 }
 
 /**
@@ -66,6 +68,12 @@ export class SessionTracker {
   private readonly closing = new Set<Promise<void>>();
   private keepaliveTimer?: NodeJS.Timeout;
   private touching = false;
+  /**
+   * The keepalive round under way. A record's own writes wait for it, and a round leaves out the sessions whose
+   * writes are pending: FerretDB (SQLite backend) applies an update by rewriting the whole document, so a keepalive
+   * of `last_seen` running beside `authenticated`, `type` or the close could write the record back as it was.
+   */
+  private round: Promise<void> = Promise.resolve();
   private keepaliveCommands = 0;
 
   constructor(
@@ -94,7 +102,8 @@ export class SessionTracker {
     if (this.held.has(start.uid)) return;
     const now = new Date();
     const ipAddress = plainAddress(start.clientAddress);
-    const writes = this.persist('session record create', () => this.repository.create(start.scope, {
+    const held: Held = { scope: start.scope, session, writes: Promise.resolve(), pending: 1 };
+    held.writes = this.persist('session record create', () => this.repository.create(start.scope, {
         uid: start.uid,
         device_uid: start.deviceUid,
         username: start.username,
@@ -110,8 +119,8 @@ export class SessionTracker {
         position: this.locate(ipAddress) ?? { latitude: 0, longitude: 0 },
         gateway_id: this.gatewayId,
       }),
-    );
-    this.held.set(start.uid, { scope: start.scope, session, writes });
+    ).finally(() => (held.pending -= 1));
+    this.held.set(start.uid, held);
   }
 
   authenticated(uid: string): void {
@@ -136,6 +145,7 @@ export class SessionTracker {
     const held = this.held.get(uid);
     if (!held) return Promise.resolve();
     this.held.delete(uid);
+    held.pending += 1;
     const written: Promise<void> = held.writes
       .then(() => this.persist('session close', () => this.repository.close(held.scope, uid)))
       .finally(() => this.closing.delete(written));
@@ -155,15 +165,22 @@ export class SessionTracker {
   /** Writes `last_seen` of every session held now; a round still running when the next is due is not doubled. */
   async keepalive(): Promise<void> {
     if (this.touching || this.held.size === 0) return;
+    const sessions: HeldSession[] = [...this.held]
+      .filter(([, { pending }]) => pending === 0)
+      .map(([uid, { scope }]) => ({ tenantId: scope.tenantId, uid }));
+    if (sessions.length === 0) return;
     this.touching = true;
-    try {
-      const sessions: HeldSession[] = [...this.held].map(([uid, { scope }]) => ({ tenantId: scope.tenantId, uid }));
-      this.keepaliveCommands += await this.repository.touch(sessions, new Date());
-    } catch (error) {
-      this.onError(error, 'session keepalive');
-    } finally {
-      this.touching = false;
-    }
+    const round = (async () => {
+      try {
+        this.keepaliveCommands += await this.repository.touch(sessions, new Date());
+      } catch (error) {
+        this.onError(error, 'session keepalive');
+      } finally {
+        this.touching = false;
+      }
+    })();
+    this.round = round;
+    await round;
   }
 
   /** Stops the keepalive and closes the records still held; bounded, so a dead database cannot hold up a shutdown. */
@@ -180,7 +197,8 @@ export class SessionTracker {
   private afterPrevious(uid: string, what: string, write: (scope: TenantScope) => Promise<unknown>): void {
     const held = this.held.get(uid);
     if (!held) return;
-    held.writes = held.writes.then(() => this.persist(what, () => write(held.scope)));
+    held.pending += 1;
+    held.writes = held.writes.then(() => this.persist(what, () => write(held.scope))).finally(() => (held.pending -= 1));
   }
 
   /** Runs a record write, trying again after each delay while it fails; reports it when it never succeeded. */
@@ -188,6 +206,7 @@ export class SessionTracker {
     const delays = this.settings.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
       try {
+        await this.round;
         await write();
         return;
       } catch (error) {
