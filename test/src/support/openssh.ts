@@ -38,6 +38,8 @@ export function runAsync(command: string, args: string[], options: { env?: Recor
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
+    // ssh may exit (a refused connection) before it read its input: that is its status to report, not an error here.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

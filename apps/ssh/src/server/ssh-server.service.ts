@@ -112,6 +112,7 @@ export class SshServerService implements OnModuleInit, BeforeApplicationShutdown
       logger: this.gatewayLogger,
       audit: this.audit,
       proxyProtocol: new ProxyProtocolGate(this.config.ssh.proxyProtocolFrom),
+      loginGraceMs: this.config.access.loginGraceMs,
     });
     await this.listener.start();
     this.logger.log(`ssh gateway listening on ${this.config.ssh.host}:${this.port}`);

@@ -11,6 +11,7 @@ import {
   type TestSmtpServer,
 } from '@fleetgate/testing';
 import { createWorkerApplication } from '../bootstrap';
+import { EmailProcessor } from './email.processor';
 
 describe('email processor: e-mails through a real SMTP server (real Redis)', () => {
   let context: TestContext;
@@ -111,6 +112,17 @@ describe('email processor: e-mails through a real SMTP server (real Redis)', () 
     const { state, job } = await finalState(jobId);
     expect(state).toBe('failed');
     expect(job?.failedReason).toMatch(/needs link/);
+  });
+
+  it('does not send again a job run again after a worker died between sending and completing it', async () => {
+    const to = address();
+    const jobId = `redelivered-${randomBytes(4).toString('hex')}`;
+    await enqueue({ template: 'account-confirmation', to, variables: { name: 'Ada', link: 'https://x.test/c?t=2' } }, jobId);
+    await smtp.nextTo(to);
+    const { job } = await finalState(jobId);
+    // What BullMQ does with a stalled job: the same job, run again by another worker.
+    await app.get(EmailProcessor).process(job as never);
+    await expect(smtp.nextTo(to, 500)).rejects.toThrow(/no e-mail/);
   });
 
   it('retries while the SMTP relay is down and delivers once it is back', async () => {

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { type AuthContext, type Connection, Server, type ServerChannel, type Session } from 'ssh2';
 import type { Logger } from '@fleetgate/logging';
+import { ClientVariables, enforceChannelWindows } from '@fleetgate/tunnel';
 import { type AdmittedLogin, AssertionGate } from './assertion-gate';
 import { acceptsClientVariable } from './session-environment';
 
@@ -18,7 +19,11 @@ export interface GatewaySessionServerOptions {
   /** The platform key that signs session assertions, learnt from the gateway's hello. */
   assertionKey: () => string | null;
   logger: Logger;
+  /** How long a stream may take to log in before it is closed; the gateway logs in at once. Default 30 s. */
+  loginGraceMs?: number;
 }
+
+const DEFAULT_LOGIN_GRACE_MS = 30_000;
 
 /** What a session asked to run. */
 export type ProgramRequest =
@@ -70,6 +75,7 @@ export function finishChannel(channel: ServerChannel, code: number, signal?: str
 export abstract class GatewaySessionServer<Login> {
   private readonly server: Server;
   private readonly gate: AssertionGate;
+  private readonly graceTimers = new WeakMap<Duplex, NodeJS.Timeout>();
 
   protected constructor(
     protected readonly options: GatewaySessionServerOptions,
@@ -80,6 +86,11 @@ export abstract class GatewaySessionServer<Login> {
   }
 
   serve(stream: Duplex): void {
+    // A stream that stalls before its login (mid-packet, or never authenticating) must not stay open for ever.
+    const grace = setTimeout(() => stream.destroy(), this.options.loginGraceMs ?? DEFAULT_LOGIN_GRACE_MS);
+    grace.unref();
+    stream.once('close', () => clearTimeout(grace));
+    this.graceTimers.set(stream, grace);
     this.server.injectSocket(stream as never);
   }
 
@@ -123,6 +134,10 @@ export abstract class GatewaySessionServer<Login> {
   private accept(client: Connection): void {
     let login: Login | null = null;
     client.on('error', (error) => this.options.logger.debug({ err: error.message }, 'gateway connection error'));
+    enforceChannelWindows(client, (detail) => this.options.logger.warn({ event: 'protocol-violation', detail }, 'closed a stream that overran a channel window'));
+    const stream = (client as unknown as { _sock?: Duplex })._sock;
+    const grace = stream ? this.graceTimers.get(stream) : undefined;
+    client.once('ready', () => clearTimeout(grace));
     client.on('authentication', (context) => {
       void this.authenticate(context).then((admitted) => {
         if (admitted === null) return context.reject(['password']);
@@ -152,7 +167,8 @@ export abstract class GatewaySessionServer<Login> {
   }
 
   private handleSession(session: Session, login: Login): void {
-    const state: SessionState<Login> = { login, variables: {}, terminal: null };
+    const variables = new ClientVariables();
+    const state: SessionState<Login> = { login, variables: variables.values, terminal: null };
     let running: RunningProgram = {};
     let refusedTerminal: string | null = null;
 
@@ -171,8 +187,7 @@ export abstract class GatewaySessionServer<Login> {
       accept?.();
     });
     session.on('env', (accept, reject, info) => {
-      if (!acceptsClientVariable(info.key)) return reject?.();
-      state.variables[info.key] = info.val;
+      if (!acceptsClientVariable(info.key) || !variables.set(info.key, info.val)) return reject?.();
       accept?.();
     });
     session.on('signal', (accept, _reject, info) => {

@@ -51,6 +51,11 @@ export class AppException extends Error {
     return new AppException(code, message, fields, {}, fields);
   }
 
+  /** The platform's own database or Redis cannot be reached now: 503, with when to retry. */
+  static serviceUnavailable(message: string, retryAfterSeconds = 5): AppException {
+    return new AppException(ErrorCode.ServiceUnavailable, message, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+
   /** A service the platform depends on (a tenant's Docker engine, Stripe) did not answer: 502. */
   static upstreamUnavailable(message: string): AppException {
     return new AppException(ErrorCode.UpstreamUnavailable, message);

@@ -19,6 +19,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case ErrorCode.UpstreamUnavailable:
       return 502;
+    case ErrorCode.ServiceUnavailable:
+      return 503;
     case ErrorCode.Internal:
       return 500;
     default:
@@ -36,5 +38,6 @@ export function errorCodeOfHttpStatus(status: number): ErrorCode {
   if (status === 429) return ErrorCode.TooManyRequests;
   if (status >= 400 && status < 500) return ErrorCode.ValidationFailed;
   if (status === 502) return ErrorCode.UpstreamUnavailable;
+  if (status === 503) return ErrorCode.ServiceUnavailable;
   return ErrorCode.Internal;
 }

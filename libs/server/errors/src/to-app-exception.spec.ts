@@ -16,8 +16,25 @@ describe('error mapping', () => {
       conflict: 409,
       too_many_requests: 429,
       upstream_unavailable: 502,
+      service_unavailable: 503,
       internal: 500,
     });
+  });
+
+  it('answers 503 with Retry-After while the database or Redis cannot be reached', () => {
+    const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+    for (const error of [
+      named('MongoServerSelectionError', 'connect ECONNREFUSED 127.0.0.1:27017'),
+      named('MongoNetworkError', 'connection 3 to 127.0.0.1:27017 closed'),
+      named('MongoPoolClearedError', 'Connection pool for 127.0.0.1:27017 was cleared'),
+      new Error('Operation `devices.find()` buffering timed out after 10000ms'),
+    ]) {
+      expect(toAppException(error)).toMatchObject({ code: ErrorCode.ServiceUnavailable, message: expect.stringMatching(/^the database is unavailable/), headers: { 'Retry-After': '5' } });
+    }
+    for (const error of [named('MaxRetriesPerRequestError', 'Reached the max retries per request limit'), new Error('Connection is closed.')]) {
+      expect(toAppException(error)).toMatchObject({ code: ErrorCode.ServiceUnavailable, message: expect.stringMatching(/^Redis is unavailable/) });
+    }
+    expect(toAppException(new Error('something else'))).toBeNull();
   });
 
   it('keeps an AppException as it is', () => {

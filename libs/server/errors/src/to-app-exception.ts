@@ -29,6 +29,8 @@ export function toAppException(error: unknown): AppException | null {
       fields: Object.keys(keyValue ?? keyPattern ?? {}),
     });
   }
+  const storage = unavailableStorage(error);
+  if (storage) return AppException.serviceUnavailable(`${storage === 'database' ? 'the database' : 'Redis'} is unavailable; retry in a few seconds`);
   if (error instanceof Error && error.name === 'CastError') {
     return new AppException(ErrorCode.ValidationFailed, 'a value has the wrong type');
   }
@@ -42,6 +44,30 @@ export function toAppException(error: unknown): AppException | null {
       ErrorCode.ValidationFailed,
       error.status === 413 ? 'request body is too large' : 'request body is not valid JSON',
     );
+  }
+  return null;
+}
+
+/** The MongoDB driver's errors of a server it cannot reach (a restart, a failover), by class name. */
+const DATABASE_UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+
+/**
+ * Which of the platform's stores an error says is out of reach, if any: the database (the driver's connection
+ * errors, mongoose's buffering timeout) or Redis (ioredis's closed connection, its retry limit).
+ * While one restarts, clients get a 503 that says so instead of a 500.
+ */
+function unavailableStorage(error: unknown): 'database' | 'redis' | null {
+  if (!(error instanceof Error)) return null;
+  if (DATABASE_UNREACHABLE.has(error.name) || /^Operation `[^`]+` buffering timed out/.test(error.message)) return 'database';
+  if (error.name === 'MaxRetriesPerRequestError' || /^Connection is closed\.$|Stream isn't writeable and enableOfflineQueue/.test(error.message)) {
+    return 'redis';
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import type { Client, ClientChannel, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { ClientVariables } from '@fleetgate/tunnel';
 import type { ChannelRecording, SessionRecorder } from './session-recorder';
 import type { AccessVerdict } from './access-decision';
 import type { ChannelRequest } from './channel-policy';
@@ -105,7 +106,8 @@ function relaySession(
   };
   session.on('auth-agent', (_accept, reject) => refuseForwarding({ kind: 'auth-agent' }, reject));
   session.on('x11', (_accept, reject) => refuseForwarding({ kind: 'x11' }, reject));
-  const env: Record<string, string> = {};
+  const variables = new ClientVariables();
+  const env = variables.values;
   let deviceChannel: ClientChannel | undefined;
   let recording: ChannelRecording | null = null;
 
@@ -113,8 +115,8 @@ function relaySession(
     terminal = info;
     accept?.();
   });
-  session.on('env', (accept, _reject, info) => {
-    env[info.key] = info.val;
+  session.on('env', (accept, reject, info) => {
+    if (!variables.set(info.key, info.val)) return reject?.();
     accept?.();
   });
   session.on('window-change', (accept, _reject, info) => {

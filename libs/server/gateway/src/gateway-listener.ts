@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server as NetServer, Socket } from
 import type { Duplex } from 'node:stream';
 import { type Connection, Server as SshServer, type ServerConfig } from 'ssh2';
 import type { Logger } from '@fleetgate/logging';
+import { enforceChannelWindows } from '@fleetgate/tunnel';
 import { type GatewayAuditEvent, type GatewayAuditSink, reportAudit } from './gateway-audit';
 import { ClientAddressRules, type GatewaySettings } from './gateway-settings';
 import type { GatewaySettingsCache } from './gateway-settings-cache';
@@ -43,7 +44,15 @@ export interface GatewayListenerOptions {
    * connection is judged by its own TCP peer address.
    */
   proxyProtocol?: ProxyProtocolGate;
+  /**
+   * How long a connection may take from its first byte to a successful login (OpenSSH's LoginGraceTime); then it
+   * is closed. Without it a client that stops in the middle of a packet, or never authenticates, holds its socket
+   * (and a place under `max_connections`) for ever. Default 120 s, as OpenSSH.
+   */
+  loginGraceMs?: number;
 }
+
+const DEFAULT_LOGIN_GRACE_MS = 120_000;
 
 interface ProtocolState {
   _protocol?: { _strictMode?: boolean };
@@ -55,6 +64,8 @@ interface ProtocolState {
 interface Admission {
   clientAddress: string;
   socket?: Socket;
+  /** Closes the connection when it has not logged in within the grace time. */
+  grace: NodeJS.Timeout;
 }
 
 /**
@@ -178,15 +189,23 @@ export class GatewayListener {
     return new SshServer(config, (connection, info) => {
       const socket = (connection as unknown as ProtocolState)._sock;
       const admission = socket ? this.admissions.get(socket) : undefined;
-      this.handshaking(connection, admission?.clientAddress ?? info.ip, admission?.socket, settings);
+      this.handshaking(connection, admission?.clientAddress ?? info.ip, admission?.socket, settings, admission?.grace);
     });
   }
 
   private enter(socket: Duplex, clientAddress: string, tcp?: Socket): void {
     socket.on('error', () => undefined);
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    this.admissions.set(socket, { clientAddress, socket: tcp });
+    const grace = setTimeout(() => {
+      this.options.logger.info({ event: 'login-grace-expired', client: clientAddress }, 'closing a connection that did not log in in time');
+      socket.destroy();
+    }, this.options.loginGraceMs ?? DEFAULT_LOGIN_GRACE_MS);
+    grace.unref();
+    socket.once('close', () => {
+      clearTimeout(grace);
+      this.sockets.delete(socket);
+    });
+    this.admissions.set(socket, { clientAddress, socket: tcp, grace });
     void this.admit(socket, clientAddress).catch((error: unknown) => {
       this.options.logger.error({ err: error }, 'could not admit a connection');
       socket.destroy();
@@ -234,9 +253,19 @@ export class GatewayListener {
     }
   }
 
-  private handshaking(connection: Connection, clientAddress: string, socket: Socket | undefined, settings: GatewaySettings): void {
+  private handshaking(
+    connection: Connection,
+    clientAddress: string,
+    socket: Socket | undefined,
+    settings: GatewaySettings,
+    grace: NodeJS.Timeout | undefined,
+  ): void {
     this.connections.add(connection);
     connection.on('close', () => this.connections.delete(connection));
+    connection.once('ready', () => clearTimeout(grace));
+    enforceChannelWindows(connection, (detail) => {
+      this.options.logger.warn({ event: 'protocol-violation', client: clientAddress, detail }, 'disconnected a client that overran a channel window');
+    });
     if (settings.strict_key_exchange === 'required') {
       connection.once('handshake', () => {
         // ssh2 turns strict key exchange on when the client's first KEXINIT offers it; its flag is not typed.

@@ -8,7 +8,18 @@ export interface SessionTrackerSettings {
    * sessions). Readers count a session whose last_seen is older than a few of these as gone.
    */
   keepaliveSeconds: number;
+  /**
+   * Delays between tries of a record write that failed (the database restarting, a failover): a session that ran
+   * must not lose its record, nor stay unauthenticated or open, because one write met the database away.
+   * Default 1, 2, 4, 8, 15, 30 and 60 s: about two minutes.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+
+/** MongoDB's duplicate key error: a retried create whose first try was written after all. */
+const isDuplicateKey = (error: unknown) => (error as { code?: unknown } | null)?.code === 11000;
 
 /** A session as the gateway starts tracking it, when the connection has resolved its device. */
 export interface TrackedSessionStart {
@@ -38,6 +49,8 @@ interface Held {
   session: TerminableSession;
   /** This session's writes, in order: created, authenticated, typed, closed. */
   writes: Promise<unknown>;
+  /** Writes queued and not yet done: a keepalive round leaves the session out meanwhile. */
+  pending: number;
 }
 
 /**
@@ -46,7 +59,8 @@ interface Held {
  * first channel, and closed when the person leaves. `last_seen` is kept fresh the way device presence is: one
  * timer writes every held session in a few updateMany commands (never a write per session per tick), so a gateway
  * that dies stops refreshing and its sessions expire by themselves (the worker's `expire-stale-sessions` job).
- * Database errors are reported and never end a person's session.
+ * Database errors are reported and never end a person's session; a failed write is tried again, in order, for a
+ * while (`retryDelaysMs`), so that a database restart loses no record.
  */
 export class SessionTracker {
   private readonly held = new Map<string, Held>();
@@ -54,6 +68,12 @@ export class SessionTracker {
   private readonly closing = new Set<Promise<void>>();
   private keepaliveTimer?: NodeJS.Timeout;
   private touching = false;
+  /**
+   * The keepalive round under way. A record's own writes wait for it, and a round leaves out the sessions whose
+   * writes are pending: FerretDB (SQLite backend) applies an update by rewriting the whole document, so a keepalive
+   * of `last_seen` running beside `authenticated`, `type` or the close could write the record back as it was.
+   */
+  private round: Promise<void> = Promise.resolve();
   private keepaliveCommands = 0;
 
   constructor(
@@ -82,8 +102,8 @@ export class SessionTracker {
     if (this.held.has(start.uid)) return;
     const now = new Date();
     const ipAddress = plainAddress(start.clientAddress);
-    const writes = this.repository
-      .create(start.scope, {
+    const held: Held = { scope: start.scope, session, writes: Promise.resolve(), pending: 1 };
+    held.writes = this.persist('session record create', () => this.repository.create(start.scope, {
         uid: start.uid,
         device_uid: start.deviceUid,
         username: start.username,
@@ -98,17 +118,26 @@ export class SessionTracker {
         term: 'none',
         position: this.locate(ipAddress) ?? { latitude: 0, longitude: 0 },
         gateway_id: this.gatewayId,
-      })
-      .catch((error: unknown) => this.onError(error, 'session record create'));
-    this.held.set(start.uid, { scope: start.scope, session, writes });
+      }),
+    ).finally(() => (held.pending -= 1));
+    this.held.set(start.uid, held);
   }
 
   authenticated(uid: string): void {
-    this.afterPrevious(uid, 'session authenticated', (scope) => this.repository.markAuthenticated(scope, uid));
+    this.afterPrevious(uid, 'session authenticated', (scope) => this.applied(this.repository.markAuthenticated(scope, uid)));
   }
 
   typed(uid: string, type: SessionType, term: string | undefined): void {
-    this.afterPrevious(uid, 'session type', (scope) => this.repository.setType(scope, uid, type, term || 'none'));
+    this.afterPrevious(uid, 'session type', (scope) => this.applied(this.repository.setType(scope, uid, type, term || 'none')));
+  }
+
+  /**
+   * An update of a record this process created must find it. FerretDB's SQLite backend can answer an update on
+   * another pooled connection before it sees the insert that was acknowledged just before; matching nothing then
+   * is a write that did not happen yet, and it is tried again like a failed one.
+   */
+  private async applied(update: Promise<boolean>): Promise<void> {
+    if (!(await update)) throw new Error('the session record was not found yet');
   }
 
   /** The person left: the record closes and the session is no longer kept alive. Resolves once written. */
@@ -116,12 +145,9 @@ export class SessionTracker {
     const held = this.held.get(uid);
     if (!held) return Promise.resolve();
     this.held.delete(uid);
+    held.pending += 1;
     const written: Promise<void> = held.writes
-      .then(() => this.repository.close(held.scope, uid))
-      .then(
-        () => undefined,
-        (error: unknown) => this.onError(error, 'session close'),
-      )
+      .then(() => this.persist('session close', () => this.repository.close(held.scope, uid)))
       .finally(() => this.closing.delete(written));
     this.closing.add(written);
     return written;
@@ -139,15 +165,22 @@ export class SessionTracker {
   /** Writes `last_seen` of every session held now; a round still running when the next is due is not doubled. */
   async keepalive(): Promise<void> {
     if (this.touching || this.held.size === 0) return;
+    const sessions: HeldSession[] = [...this.held]
+      .filter(([, { pending }]) => pending === 0)
+      .map(([uid, { scope }]) => ({ tenantId: scope.tenantId, uid }));
+    if (sessions.length === 0) return;
     this.touching = true;
-    try {
-      const sessions: HeldSession[] = [...this.held].map(([uid, { scope }]) => ({ tenantId: scope.tenantId, uid }));
-      this.keepaliveCommands += await this.repository.touch(sessions, new Date());
-    } catch (error) {
-      this.onError(error, 'session keepalive');
-    } finally {
-      this.touching = false;
-    }
+    const round = (async () => {
+      try {
+        this.keepaliveCommands += await this.repository.touch(sessions, new Date());
+      } catch (error) {
+        this.onError(error, 'session keepalive');
+      } finally {
+        this.touching = false;
+      }
+    })();
+    this.round = round;
+    await round;
   }
 
   /** Stops the keepalive and closes the records still held; bounded, so a dead database cannot hold up a shutdown. */
@@ -164,7 +197,25 @@ export class SessionTracker {
   private afterPrevious(uid: string, what: string, write: (scope: TenantScope) => Promise<unknown>): void {
     const held = this.held.get(uid);
     if (!held) return;
-    held.writes = held.writes.then(() => write(held.scope)).catch((error: unknown) => this.onError(error, what));
+    held.pending += 1;
+    held.writes = held.writes.then(() => this.persist(what, () => write(held.scope))).finally(() => (held.pending -= 1));
+  }
+
+  /** Runs a record write, trying again after each delay while it fails; reports it when it never succeeded. */
+  private async persist(what: string, write: () => Promise<unknown>): Promise<void> {
+    const delays = this.settings.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.round;
+        await write();
+        return;
+      } catch (error) {
+        if (what === 'session record create' && attempt > 0 && isDuplicateKey(error)) return;
+        const delay = delays[attempt];
+        if (delay === undefined) return this.onError(error, what);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 }
 

@@ -25,11 +25,14 @@ export interface TestContext {
  */
 export async function createTestContext(
   testFile: string,
-  /** Another MongoDB-compatible server than the suite's, e.g. FerretDB on PostgreSQL for the fleet tests. */
-  options: { mongoUrl?: string } = {},
+  /**
+   * Other servers than the suite's: FerretDB on PostgreSQL for the fleet tests; a database server and a Redis of
+   * the test's own for the fault tests, which restart them.
+   */
+  options: { mongoUrl?: string; redisUrl?: string } = {},
 ): Promise<TestContext> {
   const configured = loadTestServices(workspaceRoot());
-  const services = { ...configured, mongoUrl: options.mongoUrl ?? configured.mongoUrl };
+  const services = { ...configured, mongoUrl: options.mongoUrl ?? configured.mongoUrl, redisUrl: options.redisUrl ?? configured.redisUrl };
   const id = `${createHash('sha1').update(testFile).digest('hex').slice(0, 8)}_${randomBytes(3).toString('hex')}`;
   const label = basename(testFile).replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
   const databaseName = `test_${label}_${id}`.slice(0, 63);

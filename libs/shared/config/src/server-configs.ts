@@ -236,6 +236,8 @@ export const sshConfigSchema = z
     LAST_SEEN_WRITE_SECONDS: z.coerce.number().positive().max(3600).default(300),
     /** Failed authentication requests one SSH connection may make before the gateway closes it (OpenSSH's MaxAuthTries). */
     SSH_MAX_AUTH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+    /** Seconds a connection may take to log in before the gateway closes it (OpenSSH's LoginGraceTime). */
+    SSH_LOGIN_GRACE_SECONDS: z.coerce.number().positive().max(3600).default(120),
     /** Longest lockout of gateway passwords per (client address, device user), in minutes, as the API's logins; 0 turns it off. */
     MAX_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
     /** How often last_seen of the sessions this gateway holds is written (one updateMany per 100 sessions). */
@@ -290,7 +292,7 @@ export const sshConfigSchema = z
       refreshSeconds: env.PRESENCE_REFRESH_SECONDS,
       lastSeenSeconds: env.LAST_SEEN_WRITE_SECONDS,
     },
-    access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS },
+    access: { maxAuthAttempts: env.SSH_MAX_AUTH_ATTEMPTS, loginGraceMs: env.SSH_LOGIN_GRACE_SECONDS * 1000 },
     loginLockout: { maxMinutes: env.MAX_LOCKOUT_MINUTES },
     sessionRecords: { keepaliveSeconds: env.SESSION_KEEPALIVE_SECONDS },
     geoip: { databasePath: env.GEOIP_DATABASE_PATH },

@@ -11,6 +11,8 @@ export enum ErrorCode {
   PaymentRequired = 'payment_required',
   TooManyRequests = 'too_many_requests',
   UpstreamUnavailable = 'upstream_unavailable',
+  /** The platform's own database or Redis is unreachable for now: retry later (503 with Retry-After). */
+  ServiceUnavailable = 'service_unavailable',
   Internal = 'internal',
 }
 

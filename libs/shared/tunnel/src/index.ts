@@ -1,2 +1,3 @@
 export * from './protocol';
 export * from './session-assertion';
+export * from './ssh-hardening';
