@@ -128,6 +128,10 @@ postgres_database() {
   # FerretDB's filters reach PostgreSQL as JSON containment, which scans; PostgreSQL then forks parallel workers for
   # every scan, which on a machine of two cores only adds process start-ups to each query under load.
   "${psql[@]}" -c "alter database \"$POSTGRES_DATABASE\" set max_parallel_workers_per_gather = 0" >/dev/null
+  # FerretDB 1.24 can leave a query running after its client went away (a benchmark stopped mid-cursor); a database
+  # drop then waits for that query's lock for ever, and every statement after it queues behind the drop. With a lock
+  # timeout the drop fails instead (the test database lingers) and nothing else waits.
+  "${psql[@]}" -c "alter database \"$POSTGRES_DATABASE\" set lock_timeout = '30s'" >/dev/null
 }
 
 ferretdb_pg_up() {

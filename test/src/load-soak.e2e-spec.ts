@@ -141,7 +141,7 @@ describeAsRoot('load soak: concurrent SSH sessions and API traffic, memory sampl
 
     // Every session has its record, closed once the person left; and the gateway holds nothing afterwards.
     const metrics = async () =>
-      (await (await fetch(`${platform.tunnelUrl.replace(/^ws/, 'http')}/metrics`)).json()) as { sessions: number; streamsOpen: number; pickupsWaiting: number };
+      (await (await fetch(`${platform.tunnelUrl.replace(/^ws/, 'http')}/metrics?format=json`)).json()) as { sessions: number; streamsOpen: number; pickupsWaiting: number };
     await eventually(async () => {
       const now = await metrics();
       return now.sessions === 0 && now.streamsOpen === 0 && now.pickupsWaiting === 0;

@@ -145,7 +145,7 @@ describeAsRoot('SSH robustness: the gateway and the agent under malformed input,
     return text;
   };
   const gauges = async () =>
-    (await (await fetch(`${platform.tunnelUrl.replace(/^ws/, 'http')}/metrics`, { signal: AbortSignal.timeout(5_000) })).json()) as {
+    (await (await fetch(`${platform.tunnelUrl.replace(/^ws/, 'http')}/metrics?format=json`, { signal: AbortSignal.timeout(5_000) })).json()) as {
       sessions: number;
       streamsOpen: number;
     };
