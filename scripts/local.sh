@@ -69,7 +69,8 @@ SSH_PORT="$SSH_PORT" SSH_HTTP_PORT="$SSH_HTTP_PORT" SSH_PROCESSES="$SSH_PROCESSE
   TUNNEL_PICKUP_PORT="$SSH_PICKUP_PORT" SSH_HOST_KEY_DIR="$ROOT/.data/ssh" start ssh node dist/apps/ssh/apps/ssh/src/main.js
 start mail node scripts/mail-sink.js "$SMTP_PORT" "$LOGS/mail.log"
 SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" WORKER_HEALTH_PORT="$WORKER_HEALTH_PORT" start worker node dist/apps/worker/apps/worker/src/main.js
-FLEETGATE_API_URL="http://127.0.0.1:$API_PORT" FLEETGATE_GATEWAY_URL="http://127.0.0.1:$SSH_HTTP_PORT" start ui npx vite preview --config apps/ui/vite.config.mts --port "$UI_PORT" --strictPort --host 127.0.0.1
+# vite itself, not through npx: npx would be the process stopped at the end, and vite would outlive it.
+FLEETGATE_API_URL="http://127.0.0.1:$API_PORT" FLEETGATE_GATEWAY_URL="http://127.0.0.1:$SSH_HTTP_PORT" start ui node_modules/.bin/vite preview --config apps/ui/vite.config.mts --port "$UI_PORT" --strictPort --host 127.0.0.1
 start demo-agent node dist/apps/agent/apps/agent/src/main.js \
   --server "http://127.0.0.1:$API_PORT" --tenant-id "$DEMO_TENANT_ID" \
   --private-key "$ROOT/.data/demo-agent/agent.key" --hostname demo-device
