@@ -475,10 +475,16 @@ export class GatewaySession implements TerminableSession {
   disconnect(reason: string): void {
     if (this.gone) return;
     this.logger.info({ event: 'disconnected', reason }, 'connection ended by an administrator');
+    this.interruptAndEnd(`Fleetgate: ${reason}`);
+  }
+
+  /**
+   * Tells the person's open channels why they end, then ends the connection a moment later: OpenSSH may drop
+   * channel data that arrives in the same instant as the end of the connection (the reason went missing in CI).
+   */
+  private interruptAndEnd(message: string): void {
     if (!this.relayed) return void this.person.end();
-    this.relayed.interrupt(`Fleetgate: ${reason}`);
-    // Let the reason and the channels' ends reach the client first: OpenSSH may drop channel data that arrives in
-    // the same instant as the end of the connection.
+    this.relayed.interrupt(message);
     setTimeout(() => this.person.end(), 200).unref();
   }
 
@@ -486,8 +492,7 @@ export class GatewaySession implements TerminableSession {
   private deviceLost(target: ResolvedTarget): void {
     if (this.gone) return;
     this.logger.info({ event: 'device-lost', device: target.device.uid }, 'the connection to the device ended');
-    this.relayed?.interrupt(`Fleetgate: the connection to device ${target.namespace}.${target.device.name} was lost.`);
-    this.person.end();
+    this.interruptAndEnd(`Fleetgate: the connection to device ${target.namespace}.${target.device.name} was lost.`);
   }
 
   private relay(): void {
