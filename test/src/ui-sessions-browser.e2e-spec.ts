@@ -93,14 +93,20 @@ describeAsRoot('sessions in the web UI, in Chromium against the running platform
     await page.keyboard.press('Enter');
     await page.getByText('Session ended', { exact: true }).first().waitFor({ timeout: 20_000 });
 
-    // The worker stores the chunks behind the person's back: wait until the last one is in and signed.
+    // The worker stores the chunks behind the person's back: wait until the last one is in and signed. Its queue
+    // competes with the whole suite in CI, where 30 s was once not enough; the last state seen is kept for the error.
+    let lastSeen = 'no session listed yet';
     const session = await eventually(async () => {
       const listed = await stack.api<Array<{ uid: string; recorded: boolean; active: boolean }>>('GET', '/api/sessions', undefined, namespace.token);
+      lastSeen = JSON.stringify(listed.body.map(({ uid, recorded, active }) => ({ uid, recorded, active })));
       const recorded = listed.body.find((item) => item.recorded && !item.active);
       if (!recorded) return undefined;
       const verified = await stack.api<{ status: string }>('GET', `/api/sessions/${recorded.uid}/verify`, undefined, namespace.token);
+      lastSeen += ` verify: ${JSON.stringify(verified.body)}`;
       return verified.body.status === 'intact' ? recorded : undefined;
-    }, 30_000, 'the recording stored and intact');
+    }, 60_000, 'the recording stored and intact').catch((error: Error) => {
+      throw new Error(`${error.message}; last seen: ${lastSeen}`);
+    });
 
     await page.goto('/sessions');
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
