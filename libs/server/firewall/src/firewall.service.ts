@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import {
   type FirewallRuleDocument,
-  type FirewallRuleFilter,
   FirewallRulesRepository,
   type Page,
   type PageRequest,
@@ -10,7 +9,7 @@ import {
   type TenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { SafePattern } from '@fleetgate/patterns';
+import { SafePattern, validDeviceFilter } from '@fleetgate/patterns';
 
 export interface FirewallRuleRequest {
   action: 'allow' | 'deny';
@@ -70,17 +69,7 @@ export class FirewallService {
 function validRule(request: FirewallRuleRequest): Omit<FirewallRuleDocument, 'id' | 'tenant_id'> {
   SafePattern.compile(request.source_ip, 'source_ip');
   SafePattern.compile(request.username, 'username');
-  const { hostname, tags } = request.filter;
-  if ((hostname === undefined) === (tags === undefined)) throw AppException.validation('filter must have either hostname or tags');
-  let filter: FirewallRuleFilter;
-  if (hostname !== undefined) {
-    SafePattern.compile(hostname, 'filter.hostname');
-    filter = { hostname };
-  } else {
-    // An empty tag list would cover no device (docs/adr/0006-empty-tag-filters.md); refuse it rather than store it.
-    if (!tags || tags.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
-    filter = { tags };
-  }
+  const filter = validDeviceFilter(request.filter);
   return {
     action: request.action,
     active: request.active,

@@ -6,7 +6,6 @@ import {
   type ChannelPermissions,
   ChannelPoliciesRepository,
   type ChannelPolicyDocument,
-  type ChannelPolicyFilter,
   type ForwardingAddress,
   GatewaySettingsRepository,
   type Page,
@@ -15,7 +14,7 @@ import {
   type TenantScope,
 } from '@fleetgate/data-access';
 import { AppException } from '@fleetgate/errors';
-import { SafePattern } from '@fleetgate/patterns';
+import { SafePattern, validDeviceFilter } from '@fleetgate/patterns';
 import { GatewayControlRepository } from '@fleetgate/queue';
 import { DEFAULT_AUTHENTICATION_POLICY, type GatewayAuthenticationPolicy } from './auth-policy';
 import { parseNetwork } from './channel-policy';
@@ -78,16 +77,7 @@ export class ChannelPoliciesService {
 /** Every pattern compiles on RE2 and every address parses at write time; the gateway never meets a bad one. */
 function validPolicy(request: ChannelPolicyRequest): Omit<ChannelPolicyDocument, 'id' | 'tenant_id'> {
   SafePattern.compile(request.username, 'username');
-  const { hostname, tags } = request.filter;
-  if ((hostname === undefined) === (tags === undefined)) throw AppException.validation('filter must have either hostname or tags');
-  let filter: ChannelPolicyFilter;
-  if (hostname !== undefined) {
-    SafePattern.compile(hostname, 'filter.hostname');
-    filter = { hostname };
-  } else {
-    if (!tags || tags.length === 0) throw AppException.validation('filter.tags must name at least one tag; use hostname ".*" for every device');
-    filter = { tags };
-  }
+  const filter = validDeviceFilter(request.filter);
   const channels = request.channels;
   channels.exec_commands.forEach((pattern, index) => SafePattern.compile(pattern, `channels.exec_commands[${index}]`));
   channels.local_forwarding_destinations.forEach((destination, index) => assertDestination(destination, `channels.local_forwarding_destinations[${index}]`));
